@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { configSchema, type RawConfig } from './schema.js';
+
+export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  env: RawConfig['NODE_ENV'];
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseTarget;
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  publicBaseUrl: string;
+  adminToken: string;
+  encryptionKey: Buffer;
+  logLevel: RawConfig['LOG_LEVEL'];
+  sqliteSynchronous: RawConfig['SQLITE_SYNCHRONOUS'];
+  webhookBodyLimit: number;
+  rateLimits: { webhooksPerMinute: number; adminPerMinute: number };
+  queue: { pollIntervalMs: number; concurrency: number };
+  shutdownTimeoutMs: number;
+  trustProxy: boolean | string[];
+  /** Names of secrets generated (development only) so start-up can print them once. */
+  generatedSecrets: string[];
+}
+
+/** Thrown when the environment does not describe a runnable configuration. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Empty strings count as unset, so `FOO= npm start` behaves like leaving FOO out. */
+function withoutEmpty(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+export function parseEncryptionKey(value: string): Buffer | null {
+  const trimmed = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(trimmed)) {
+    const buf = Buffer.from(trimmed, 'base64');
+    return buf.length === 32 ? buf : null;
+  }
+  return null;
+}
+
+function resolveDatabase(url: string | undefined, dataDir: string): DatabaseTarget {
+  if (!url) return { kind: 'sqlite', file: path.join(dataDir, 'kvittra.sqlite') };
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  const file = url.startsWith('file:') ? url.slice('file:'.length) : url;
+  return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
+}
+
+interface StoredSecrets {
+  adminToken?: string;
+  encryptionKey?: string;
+}
+
+/**
+ * Outside production a missing ADMIN_TOKEN / ENCRYPTION_KEY is generated once and kept in
+ * DATA_DIR/secrets.json (mode 0600), so restarts keep decrypting what was encrypted before.
+ */
+function loadOrCreateDevSecrets(dataDir: string, need: { adminToken: boolean; encryptionKey: boolean }) {
+  const file = path.join(dataDir, 'secrets.json');
+  const stored: StoredSecrets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets) : {};
+  const generated: string[] = [];
+  if (need.adminToken && !stored.adminToken) {
+    stored.adminToken = randomBytes(24).toString('base64url');
+    generated.push('ADMIN_TOKEN');
+  }
+  if (need.encryptionKey && !stored.encryptionKey) {
+    stored.encryptionKey = randomBytes(32).toString('hex');
+    generated.push('ENCRYPTION_KEY');
+  }
+  if (generated.length > 0) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  }
+  return { stored, generated };
+}
+
+function productionProblems(env: Env): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  return ['ADMIN_TOKEN', 'ENCRYPTION_KEY'].filter((k) => !env[k]).map((k) => `${k}: required in production`);
+}
+
+export function loadConfig(input: Env = process.env): Config {
+  const env = withoutEmpty(input);
+  const parsed = configSchema.safeParse(env);
+  // Report every problem at once, so a broken deployment is fixed in one round.
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  problems.push(...productionProblems(env));
+  if (env.ENCRYPTION_KEY && !parseEncryptionKey(env.ENCRYPTION_KEY)) problems.push('ENCRYPTION_KEY: must be 32 bytes as 64 hex characters or base64');
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const raw = parsed.data;
+  const dataDir = path.resolve(raw.DATA_DIR);
+  const production = raw.NODE_ENV === 'production';
+
+  const { stored, generated } = production
+    ? { stored: {} as StoredSecrets, generated: [] as string[] }
+    : loadOrCreateDevSecrets(dataDir, { adminToken: !raw.ADMIN_TOKEN, encryptionKey: !raw.ENCRYPTION_KEY });
+  const adminToken = raw.ADMIN_TOKEN ?? stored.adminToken;
+  const encryptionKey = parseEncryptionKey(raw.ENCRYPTION_KEY ?? stored.encryptionKey ?? '');
+  if (!adminToken || !encryptionKey) throw new ConfigError(['secrets.json in DATA_DIR is unreadable; delete it to regenerate']);
+
+  return {
+    env: raw.NODE_ENV,
+    port: raw.PORT,
+    host: raw.HOST,
+    dataDir,
+    database: resolveDatabase(raw.DATABASE_URL, dataDir),
+    redisUrl: raw.REDIS_URL,
+    redisKeyPrefix: raw.REDIS_KEY_PREFIX,
+    publicBaseUrl: (raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
+    adminToken,
+    encryptionKey,
+    logLevel: raw.LOG_LEVEL,
+    sqliteSynchronous: raw.SQLITE_SYNCHRONOUS,
+    webhookBodyLimit: raw.WEBHOOK_BODY_LIMIT_BYTES,
+    rateLimits: { webhooksPerMinute: raw.RATE_LIMIT_WEBHOOKS_PER_MINUTE, adminPerMinute: raw.RATE_LIMIT_ADMIN_PER_MINUTE },
+    queue: { pollIntervalMs: raw.QUEUE_POLL_INTERVAL_MS, concurrency: raw.QUEUE_CONCURRENCY },
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    trustProxy: parseTrustProxy(raw.TRUST_PROXY),
+    generatedSecrets: generated,
+  };
+}
+
+function parseTrustProxy(value: string): boolean | string[] {
+  if (value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,51 @@
+/**
+ * The one error catalogue: stable machine codes → HTTP status → default message.
+ * Every API error response is `{ error: { code, message, details } }` built from an AppError.
+ */
+export const ERRORS = {
+  validation_failed: { status: 400, message: 'The request is not valid.' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  invalid_org_number: { status: 400, message: 'Not a valid Swedish organisationsnummer (NNNNNN-NNNN with a correct check digit).' },
+  invalid_payload: { status: 400, message: 'The webhook payload could not be understood; it has been kept for inspection.' },
+  invalid_cursor: { status: 400, message: 'The pagination cursor is not valid.' },
+  unauthorized: { status: 401, message: 'Authentication is required.' },
+  invalid_signature: { status: 401, message: 'The webhook signature is missing or does not match.' },
+  forbidden: { status: 403, message: 'You may not do this.' },
+  merchant_mismatch: { status: 403, message: 'The payload belongs to a different merchant or location than this connection.' },
+  not_found: { status: 404, message: 'Not found.' },
+  route_not_found: { status: 404, message: 'No such endpoint.' },
+  method_not_allowed: { status: 405, message: 'Method not allowed.' },
+  conflict: { status: 409, message: 'The request conflicts with the current state.' },
+  org_number_taken: { status: 409, message: 'A business with this organisationsnummer already exists.' },
+  connection_disabled: { status: 410, message: 'This POS connection is disabled.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Unsupported content type.' },
+  rate_limited: { status: 429, message: 'Too many requests; slow down.' },
+  internal_error: { status: 500, message: 'Something went wrong on our side.' },
+  not_ready: { status: 503, message: 'The service is not ready.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: unknown,
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.name = 'AppError';
+    this.status = ERRORS[code].status;
+  }
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details: unknown };
+}
+
+export function errorBody(err: AppError): ErrorBody {
+  return { error: { code: err.code, message: err.message, details: err.details ?? null } };
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found.`);

@@ -1,0 +1,85 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+export type WriteOp<T> = (trx: Transaction<Database>) => Promise<T>;
+
+interface Pending {
+  op: WriteOp<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+const MAX_BATCH = 256;
+
+/**
+ * Group commit for SQLite: writes that arrive while a commit is in progress are collected and
+ * committed together, so N concurrent webhooks cost one fsync instead of N — durability stays
+ * synchronous=FULL. Each op runs inside its own SAVEPOINT so one failing op cannot undo the others,
+ * and no caller hears "done" before the shared COMMIT has returned.
+ * On PostgreSQL every op gets its own transaction: the server already groups concurrent WAL flushes.
+ */
+export class GroupCommitter {
+  private queue: Pending[] = [];
+  private flushing = false;
+  batches = 0;
+  ops = 0;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: 'sqlite' | 'postgres',
+  ) {}
+
+  run<T>(op: WriteOp<T>): Promise<T> {
+    if (this.dialect === 'postgres') return this.db.transaction().execute(op);
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ op: op as WriteOp<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        await this.commitBatch(batch);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async commitBatch(batch: Pending[]): Promise<void> {
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const [i, item] of batch.entries()) outcomes.push(await runInSavepoint(trx, `gc${i}`, item.op));
+      });
+    } catch (err) {
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    this.batches += 1;
+    this.ops += batch.length;
+    batch.forEach((item, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) item.resolve(o.value);
+      else item.reject(o.value);
+    });
+  }
+}
+
+async function runInSavepoint(trx: Transaction<Database>, name: string, op: WriteOp<unknown>) {
+  await sql.raw(`savepoint ${name}`).execute(trx);
+  try {
+    const value = await op(trx);
+    await sql.raw(`release savepoint ${name}`).execute(trx);
+    return { ok: true, value };
+  } catch (err) {
+    await sql.raw(`rollback to savepoint ${name}`).execute(trx);
+    await sql.raw(`release savepoint ${name}`).execute(trx);
+    return { ok: false, value: err };
+  }
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from './context.js';
+import { installErrorHandling } from './error-handler.js';
+import { registerDocs } from './docs.js';
+import { registerWebApp } from './web.js';
+import { requireAdminToken } from '../auth/admin-auth.js';
+import { businessRoutes } from '../businesses/business-routes.js';
+import { locationRoutes } from '../locations/location-routes.js';
+import { connectionRoutes } from '../pos/connection-routes.js';
+import { webhookRoutes } from '../pos/webhook-routes.js';
+import { WebhookIngestor, APPLY_EVENT_JOB } from '../pos/ingest-service.js';
+import { applyEventHandler } from '../pos/apply-event.js';
+import { swedishOpsRoutes } from '../swedish/routes.js';
+import { healthRoutes } from '../ops/health-routes.js';
+import type { Redis } from 'ioredis';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface BuildOptions {
+  redis?: Redis;
+}
+
+/** Assembles the HTTP edge: every domain registers its routes; handlers stay thin. */
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    trustProxy: ctx.config.trustProxy,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], objectSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+  });
+  await app.register(rateLimit, {
+    global: false,
+    ...(opts.redis ? { redis: opts.redis, nameSpace: `${ctx.config.redisKeyPrefix}rl:` } : {}),
+    // If Redis is unreachable, serve rather than fail every request: availability over strict limits.
+    skipOnError: true,
+    errorResponseBuilder: (_req, c) => Object.assign(new Error(`Rate limit exceeded; retry in ${Math.ceil(c.ttl / 1000)} s.`), { statusCode: 429 }),
+  });
+  await registerDocs(app);
+
+  const ingestor = new WebhookIngestor(ctx);
+  ctx.queue.register(APPLY_EVENT_JOB, applyEventHandler(ctx));
+
+  await app.register(healthRoutes(ctx));
+  await app.register(webhookRoutes(ctx, ingestor));
+  await app.register(async (admin) => {
+    // Limit before authenticating, so token guessing is throttled too.
+    admin.addHook('onRequest', app.rateLimit({ max: ctx.config.rateLimits.adminPerMinute, timeWindow: '1 minute' }));
+    admin.addHook('onRequest', requireAdminToken(ctx.config.adminToken));
+    await admin.register(businessRoutes(ctx));
+    await admin.register(locationRoutes(ctx));
+    await admin.register(connectionRoutes(ctx, ingestor));
+    await admin.register(swedishOpsRoutes());
+  });
+  await registerWebApp(app);
+  return app;
+}

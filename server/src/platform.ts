@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Config } from './config/load.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { JobQueue } from './queue/job-queue.js';
+import { createLogger, type Logger } from './core/logger.js';
+import { createMetrics, addCollectedGauge } from './ops/metrics.js';
+import { StartupPhases } from './ops/startup.js';
+import { buildApp } from './http/app.js';
+import type { AppContext } from './http/context.js';
+
+export interface Platform {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  /** Graceful: stop accepting, finish in-flight requests and jobs, close Redis and the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  listen?: boolean;
+  startWorkers?: boolean;
+}
+
+function connectRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  // Without a listener an unreachable Redis would crash the process; rate limits fail open meanwhile.
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  return redis;
+}
+
+export async function startPlatform(config: Config, opts: StartOptions = {}): Promise<Platform> {
+  const startup = new StartupPhases();
+  const log = opts.logger ?? createLogger(config.logLevel);
+  startup.mark('config');
+  const db = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous });
+  startup.mark('database_open');
+  const applied = await migrateToLatest(db);
+  startup.mark('migrations');
+  const metrics = createMetrics();
+  const queue = new JobQueue(db, log.child({ component: 'queue' }), config.queue);
+  const ctx: AppContext = { config, db, queue, log, metrics, startup, state: { ready: false, shuttingDown: false } };
+  addCollectedGauge(metrics, 'job_queue_depth', 'Jobs by status in the durable queue', ['status'], async (set) => {
+    const d = await queue.depth();
+    for (const [status, n] of Object.entries(d)) set({ status }, n);
+  });
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+  const app = await buildApp(ctx, { redis });
+  startup.mark('routes');
+  let url = '';
+  if (opts.listen !== false) {
+    url = await app.listen({ port: config.port, host: config.host });
+    startup.mark('listening');
+  } else {
+    await app.ready();
+  }
+  if (opts.startWorkers !== false) queue.start();
+  ctx.state.ready = true;
+  log.info({ url, dialect: db.dialect, migrations: applied, startup: startup.phases, sinceProcessStartMs: startup.sinceProcessStart() }, 'kvittra started');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      ctx.state.shuttingDown = true;
+      await app.close();
+      await queue.stop();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+      await db.close();
+      log.info('kvittra stopped');
+    })());
+  return { app, ctx, url, close };
+}

@@ -1,0 +1,125 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { AppContext } from '../http/context.js';
+import { newId, nowIso } from '../core/ids.js';
+import { PermanentJobError } from '../queue/job-queue.js';
+import type { NormalisedEffect, NormalisedRefund, NormalisedSale } from './providers/types.js';
+
+interface Conn {
+  id: string;
+  business_id: string;
+  location_id: string;
+  provider: string;
+}
+
+/**
+ * Job handler: applies one stored webhook event to the transactions tables. Idempotent — it runs in
+ * one transaction that also flips the event out of `received`, so a rerun after a crash is a no-op.
+ * Refunds and sales may arrive in any order: refund rows are kept by payment id and the sale's
+ * refund state is recomputed whichever arrives last.
+ */
+export function applyEventHandler(ctx: AppContext) {
+  return async (payload: unknown) => {
+    const { eventRowId } = payload as { eventRowId: string };
+    await ctx.db.writer.run(async (trx) => {
+      const event = await trx.selectFrom('webhook_events').selectAll().where('id', '=', eventRowId).executeTakeFirst();
+      if (!event) throw new PermanentJobError(`webhook event ${eventRowId} not found`);
+      if (event.status !== 'received') return;
+      const conn = await trx.selectFrom('pos_connections').select(['id', 'business_id', 'location_id', 'provider']).where('id', '=', event.connection_id).executeTakeFirstOrThrow();
+      const effect = JSON.parse(event.effect) as NormalisedEffect;
+      const status = await applyEffect(trx, conn, effect);
+      await trx.updateTable('webhook_events').set({ status, processed_at: nowIso() }).where('id', '=', eventRowId).execute();
+    });
+  };
+}
+
+async function applyEffect(trx: Transaction<Database>, conn: Conn, effect: NormalisedEffect): Promise<string> {
+  if (effect.kind === 'sale') {
+    await upsertSale(trx, conn, effect.sale);
+    await recomputeRefundState(trx, conn.id, effect.sale.externalId);
+    return 'processed';
+  }
+  if (effect.kind === 'refund') {
+    await upsertRefund(trx, conn, effect.refund);
+    await recomputeRefundState(trx, conn.id, effect.refund.externalPaymentId);
+    return 'processed';
+  }
+  return 'ignored';
+}
+
+async function upsertSale(trx: Transaction<Database>, conn: Conn, sale: NormalisedSale): Promise<void> {
+  const now = nowIso();
+  await trx
+    .insertInto('transactions')
+    .values({
+      id: newId(),
+      business_id: conn.business_id,
+      location_id: conn.location_id,
+      connection_id: conn.id,
+      provider: conn.provider,
+      external_id: sale.externalId,
+      amount_minor: sale.amountMinor,
+      currency: sale.currency,
+      occurred_at: sale.occurredAt,
+      card_last4: sale.cardLast4,
+      line_item_count: sale.lineItemCount,
+      status: 'completed',
+      refunded_amount_minor: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    // A later event for the same sale (payment.updated after payment.created, orders/paid after
+    // orders/create) carries the newest amount, e.g. after a tip; the original time stays.
+    .onConflict((oc) =>
+      oc.columns(['connection_id', 'external_id']).doUpdateSet((eb) => ({
+        amount_minor: eb.ref('excluded.amount_minor'),
+        currency: eb.ref('excluded.currency'),
+        card_last4: eb.fn.coalesce('excluded.card_last4', 'transactions.card_last4'),
+        line_item_count: eb.fn.coalesce('excluded.line_item_count', 'transactions.line_item_count'),
+        updated_at: now,
+      })),
+    )
+    .execute();
+}
+
+async function upsertRefund(trx: Transaction<Database>, conn: Conn, refund: NormalisedRefund): Promise<void> {
+  const now = nowIso();
+  await trx
+    .insertInto('transaction_refunds')
+    .values({
+      id: newId(),
+      connection_id: conn.id,
+      external_refund_id: refund.externalRefundId,
+      external_payment_id: refund.externalPaymentId,
+      amount_minor: refund.amountMinor,
+      currency: refund.currency,
+      status: refund.status,
+      occurred_at: refund.occurredAt,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.columns(['connection_id', 'external_refund_id']).doUpdateSet((eb) => ({
+        amount_minor: eb.ref('excluded.amount_minor'),
+        status: eb.ref('excluded.status'),
+        updated_at: now,
+      })),
+    )
+    .execute();
+}
+
+/** Pending refunds count too: a purchase being refunded must not earn a reward meanwhile. */
+async function recomputeRefundState(trx: Transaction<Database>, connectionId: string, externalPaymentId: string): Promise<void> {
+  const sale = await trx.selectFrom('transactions').select(['id', 'amount_minor']).where('connection_id', '=', connectionId).where('external_id', '=', externalPaymentId).executeTakeFirst();
+  if (!sale) return;
+  const sum = await trx
+    .selectFrom('transaction_refunds')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('total'))
+    .where('connection_id', '=', connectionId)
+    .where('external_payment_id', '=', externalPaymentId)
+    .where('status', 'in', ['pending', 'completed'])
+    .executeTakeFirstOrThrow();
+  const refunded = Number(sum.total);
+  const status = refunded <= 0 ? 'completed' : refunded >= sale.amount_minor ? 'refunded' : 'partially_refunded';
+  await trx.updateTable('transactions').set({ refunded_amount_minor: refunded, status, updated_at: nowIso() }).where('id', '=', sale.id).execute();
+}

@@ -1,0 +1,116 @@
+import { LRUCache } from 'lru-cache';
+import type { AppContext } from '../http/context.js';
+import { AppError } from '../core/errors.js';
+import { newId, nowIso } from '../core/ids.js';
+import { resolveConnection, type ResolvedConnection } from './connection-service.js';
+import { getAdapter, isZettleTestMessage } from './providers/index.js';
+import type { NormalisedEvent, PosProvider, RawWebhook } from './providers/types.js';
+
+export const APPLY_EVENT_JOB = 'pos.apply_event';
+
+export interface IngestResult {
+  received: true;
+  duplicate: boolean;
+  eventId?: string;
+  test?: boolean;
+}
+
+/**
+ * Receipt is deliberately small: verify the signature over the raw bytes, parse, check the payload
+ * belongs to this connection, then store the event and its follow-up job in one durable commit.
+ * Applying it to transactions happens in the job, so a crash after the 2xx loses nothing.
+ */
+export class WebhookIngestor {
+  // Connections are read on every webhook; a short TTL bounds staleness after an update on another instance.
+  private readonly cache = new LRUCache<string, ResolvedConnection | false>({ max: 10_000, ttl: 15_000 });
+
+  constructor(private readonly ctx: AppContext) {}
+
+  invalidate(connectionId: string): void {
+    this.cache.delete(connectionId);
+  }
+
+  async ingest(provider: PosProvider, connectionId: string, raw: RawWebhook): Promise<IngestResult> {
+    const conn = await this.connection(connectionId);
+    if (!conn || conn.context.provider !== provider) throw this.reject(provider, 'unknown_connection', new AppError('not_found', 'Unknown POS connection.'));
+    if (conn.status !== 'active') throw this.reject(provider, 'disabled', new AppError('connection_disabled'));
+    if (provider === 'zettle' && isZettleTestMessage(raw.rawBody)) {
+      this.count(provider, 'test_message');
+      return { received: true, duplicate: false, test: true };
+    }
+    const adapter = getAdapter(provider);
+    if (!adapter.verifySignature(raw, conn.context)) throw this.reject(provider, 'invalid_signature', new AppError('invalid_signature'));
+    const parsed = adapter.parse(raw, conn.context);
+    if (!parsed.ok) {
+      await this.deadLetter(conn, raw, parsed.reason, parsed.details);
+      throw this.reject(provider, 'invalid_payload', new AppError('invalid_payload', `Invalid payload: ${parsed.reason}`, parsed.details ?? null));
+    }
+    assertBelongsToConnection(parsed.event, conn);
+    const inserted = await this.store(conn, parsed.event);
+    if (inserted) this.ctx.queue.notify();
+    this.count(provider, inserted ? 'accepted' : 'duplicate');
+    return { received: true, duplicate: !inserted, eventId: parsed.event.eventId };
+  }
+
+  private async connection(id: string): Promise<ResolvedConnection | null> {
+    const cached = this.cache.get(id);
+    if (cached !== undefined) return cached || null;
+    const conn = /^[0-9a-f-]{36}$/.test(id) ? await resolveConnection(this.ctx.db, this.ctx.config.encryptionKey, id) : null;
+    this.cache.set(id, conn ?? false);
+    return conn;
+  }
+
+  private async store(conn: ResolvedConnection, event: NormalisedEvent): Promise<boolean> {
+    const now = nowIso();
+    return this.ctx.db.writer.run(async (trx) => {
+      const rows = await trx
+        .insertInto('webhook_events')
+        .values({ id: newId(), connection_id: conn.id, provider: conn.context.provider, event_id: event.eventId, event_type: event.eventType, status: 'received', effect: JSON.stringify(event.effect), received_at: now, processed_at: null, error: null })
+        .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
+        .returning('id')
+        .execute();
+      const row = rows[0];
+      if (!row) return false;
+      await this.ctx.queue.enqueue(trx, APPLY_EVENT_JOB, { eventRowId: row.id });
+      await trx.updateTable('pos_connections').set({ last_event_at: now }).where('id', '=', conn.id).execute();
+      return true;
+    });
+  }
+
+  private async deadLetter(conn: ResolvedConnection, raw: RawWebhook, reason: string, details: unknown): Promise<void> {
+    const headers = Object.fromEntries(Object.entries(raw.headers).filter(([k]) => !/signature|hmac|authorization|cookie/i.test(k)));
+    await this.ctx.db.writer.run((trx) =>
+      trx
+        .insertInto('webhook_dead_letters')
+        .values({ id: newId(), connection_id: conn.id, provider: conn.context.provider, reason, details: details === undefined ? null : JSON.stringify(details).slice(0, 10_000), headers: JSON.stringify(headers), body: raw.rawBody.toString('base64'), received_at: nowIso() })
+        .execute(),
+    );
+  }
+
+  private reject(provider: PosProvider, outcome: string, err: AppError): AppError {
+    this.count(provider, outcome);
+    return err;
+  }
+
+  private count(provider: PosProvider, outcome: string): void {
+    this.ctx.metrics.webhookEvents.inc({ provider, outcome });
+  }
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** 403 when the signed payload names another merchant or another location than the connection's. */
+export function assertBelongsToConnection(event: NormalisedEvent, conn: ResolvedConnection): void {
+  const expected = conn.context;
+  if (!sameId(event.merchantId, expected.externalMerchantId)) {
+    throw new AppError('merchant_mismatch', undefined, { expectedMerchant: expected.externalMerchantId, got: event.merchantId });
+  }
+  if (!expected.externalLocationId) return;
+  const loc = event.locationId;
+  const saleWithoutLocation = loc === null && event.effect.kind === 'sale';
+  if ((loc !== null && loc !== expected.externalLocationId) || saleWithoutLocation) {
+    throw new AppError('merchant_mismatch', 'The payload is for a different location than this connection.', { expectedLocation: expected.externalLocationId, got: loc });
+  }
+}

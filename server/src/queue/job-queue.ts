@@ -1,0 +1,232 @@
+import { hostname } from 'node:os';
+import type { Transaction } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { Database, JobsTable } from '../db/schema.js';
+import { newId, nowIso } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import { computeBackoffMs } from './backoff.js';
+
+export type JobHandler = (payload: unknown, ctx: { jobId: string; attempt: number }) => Promise<void>;
+
+/** Thrown by a handler when retrying cannot help: the job goes straight to dead. */
+export class PermanentJobError extends Error {
+  override name = 'PermanentJobError';
+}
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+export interface QueueOptions {
+  pollIntervalMs: number;
+  concurrency: number;
+  lockMs?: number;
+}
+
+export interface QueueDepth {
+  pending: number;
+  running: number;
+  dead: number;
+}
+
+/**
+ * Durable job queue kept in the primary database: a job is enqueued in the same transaction as the
+ * data it is about, so an acknowledged request never loses its follow-up work. Workers claim due
+ * jobs with a lease (`locked_until`); a crashed worker's jobs become due again when the lease ends.
+ * On PostgreSQL claims use FOR UPDATE SKIP LOCKED so several instances share the work.
+ */
+export class JobQueue {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly workerId = `${hostname()}:${process.pid}:${newId().slice(-6)}`;
+  private readonly running = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private ticking = false;
+  private wakeRequested = false;
+  private lastSweep = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly opts: QueueOptions,
+  ) {}
+
+  register(type: string, handler: JobHandler): void {
+    this.handlers.set(type, handler);
+  }
+
+  /** Insert a job inside the caller's transaction. Call `notify()` after the commit. */
+  async enqueue(trx: Transaction<Database>, type: string, payload: unknown, opts: EnqueueOptions = {}): Promise<string> {
+    const id = newId();
+    const now = nowIso();
+    await trx
+      .insertInto('jobs')
+      .values({
+        id,
+        type,
+        payload: JSON.stringify(payload),
+        status: 'pending',
+        attempts: 0,
+        max_attempts: opts.maxAttempts ?? 10,
+        run_at: (opts.runAt ?? new Date()).toISOString(),
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    return id;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Wake the worker now instead of at the next poll. */
+  notify(): void {
+    if (this.stopped) return;
+    if (this.ticking) this.wakeRequested = true;
+    else this.schedule(0);
+  }
+
+  /** Stop claiming and wait for jobs in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.running]);
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const rows = await this.db.kysely
+      .selectFrom('jobs')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('status', 'in', ['pending', 'running', 'dead'])
+      .groupBy('status')
+      .execute();
+    const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    return { pending: byStatus.pending ?? 0, running: byStatus.running ?? 0, dead: byStatus.dead ?? 0 };
+  }
+
+  /** Run until nothing is due (tests and CLI); resolves false on timeout. */
+  async drain(timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const due = await this.db.kysely
+        .selectFrom('jobs')
+        .select('id')
+        .where((eb) => eb.or([eb('status', '=', 'running'), eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', nowIso())])]))
+        .limit(1)
+        .execute();
+      if (due.length === 0 && this.running.size === 0) return true;
+      this.notify();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return false;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped || this.ticking) return;
+    this.ticking = true;
+    let claimed = 0;
+    try {
+      await this.maybeSweep();
+      const free = this.opts.concurrency - this.running.size;
+      if (free > 0) {
+        const jobs = await this.claim(free);
+        claimed = jobs.length;
+        for (const job of jobs) this.track(this.execute(job));
+      }
+    } catch (err) {
+      this.log.error({ err }, 'job queue tick failed');
+    } finally {
+      this.ticking = false;
+      const again = this.wakeRequested || claimed > 0;
+      this.wakeRequested = false;
+      this.schedule(again ? 0 : this.opts.pollIntervalMs);
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.running.add(p);
+    void p.finally(() => {
+      this.running.delete(p);
+      this.notify();
+    });
+  }
+
+  private claim(limit: number): Promise<JobsTable[]> {
+    const now = nowIso();
+    const lockedUntil = new Date(Date.now() + (this.opts.lockMs ?? 60_000)).toISOString();
+    const pg = this.db.dialect === 'postgres';
+    return this.db.writer.run((trx) =>
+      trx
+        .updateTable('jobs')
+        .set((eb) => ({ status: 'running', locked_by: this.workerId, locked_until: lockedUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
+        .where('id', 'in', (qb) =>
+          qb
+            .selectFrom('jobs')
+            .select('id')
+            .where('status', '=', 'pending')
+            .where('run_at', '<=', now)
+            .orderBy('run_at')
+            .limit(limit)
+            .$if(pg, (q) => q.forUpdate().skipLocked()),
+        )
+        .returningAll()
+        .execute(),
+    );
+  }
+
+  private async execute(job: JobsTable): Promise<void> {
+    const handler = this.handlers.get(job.type);
+    try {
+      if (!handler) throw new PermanentJobError(`No handler for job type ${job.type}`);
+      await handler(JSON.parse(job.payload), { jobId: job.id, attempt: job.attempts });
+      await this.finish(job, { status: 'done', last_error: null });
+    } catch (err) {
+      const permanent = err instanceof PermanentJobError;
+      const dead = permanent || job.attempts >= job.max_attempts;
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.warn({ jobId: job.id, type: job.type, attempt: job.attempts, dead, err: message }, 'job failed');
+      const runAt = new Date(Date.now() + computeBackoffMs(job.attempts)).toISOString();
+      await this.finish(job, { status: dead ? 'dead' : 'pending', last_error: message.slice(0, 2000), run_at: runAt }).catch((e: unknown) =>
+        this.log.error({ err: e, jobId: job.id }, 'could not record job failure; the lease will expire and it will rerun'),
+      );
+    }
+  }
+
+  private finish(job: JobsTable, set: Partial<JobsTable>): Promise<unknown> {
+    return this.db.writer.run((trx) =>
+      trx
+        .updateTable('jobs')
+        .set({ ...set, locked_by: null, locked_until: null, updated_at: nowIso() })
+        .where('id', '=', job.id)
+        .where('locked_by', '=', this.workerId)
+        .execute(),
+    );
+  }
+
+  /** Return expired leases (crashed workers) to pending, and prune finished jobs after a day. */
+  private async maybeSweep(): Promise<void> {
+    if (Date.now() - this.lastSweep < 5_000) return;
+    this.lastSweep = Date.now();
+    const now = nowIso();
+    const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
+    await this.db.writer.run(async (trx) => {
+      await trx.updateTable('jobs').set({ status: 'pending', locked_by: null, locked_until: null, updated_at: now }).where('status', '=', 'running').where('locked_until', '<', now).execute();
+      await trx.deleteFrom('jobs').where('status', '=', 'done').where('updated_at', '<', dayAgo).execute();
+    });
+  }
+}

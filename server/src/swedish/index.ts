@@ -1,0 +1,35 @@
+export {
+  getSwedishHolidays,
+  calendarEntryOn,
+  holidayOn,
+  isNonWorkingDay,
+  type SwedishHoliday,
+  type SwedishHolidayType,
+} from './holidays.js';
+export {
+  STOCKHOLM_ZONE,
+  TIME_CONTEXTS,
+  BUSINESS_TYPES,
+  getBusinessContext,
+  isBusinessDay,
+  nextBusinessDayAfter,
+  businessDayStartUtc,
+  classifyBusinessType,
+  classifyTimeContext,
+  type BusinessContext,
+  type BusinessType,
+  type TimeContext,
+} from './business-hours.js';
+export {
+  ALERT_LEVELS,
+  RESPONSE_MATRIX,
+  isAlertLevel,
+  adjustLevel,
+  shouldPage,
+  responseTargetFor,
+  getAlertSeverity,
+  type AlertLevel,
+  type AlertSeverity,
+  type ResponseTarget,
+  type ResponseTargetLabel,
+} from './alert-severity.js';

@@ -1,0 +1,61 @@
+import type { TestPlatform } from './platform.js';
+
+let orgSeq = 0;
+
+/** A valid, unique Swedish organisationsnummer (Luhn check digit computed). */
+export function validOrgNumber(seed = Date.now() + orgSeq++): string {
+  const body = `55${String(Math.abs(seed) % 10_000_000).padStart(7, '0')}`;
+  return `${body.slice(0, 6)}-${body.slice(6)}${luhnDigit(body)}`;
+}
+
+export function luhnDigit(digits: string): number {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+export async function createBusiness(p: TestPlatform, overrides: Record<string, unknown> = {}) {
+  const res = await p.admin('POST', '/admin/businesses', { name: 'Kafé Test', orgNumber: validOrgNumber(), businessType: 'cafe', email: 'owner@example.se', ...overrides });
+  if (res.status !== 201) throw new Error(`createBusiness: ${res.status} ${res.text}`);
+  return res.body as { id: string; orgNumber: string };
+}
+
+export async function createLocation(p: TestPlatform, businessId: string) {
+  const res = await p.admin('POST', `/admin/businesses/${businessId}/locations`, { name: 'Butik Centrum', address: 'Drottninggatan 1, Stockholm' });
+  if (res.status !== 201) throw new Error(`createLocation: ${res.status} ${res.text}`);
+  return res.body as { id: string; qrToken: string; qrUrl: string };
+}
+
+export interface ConnectionSetup {
+  businessId: string;
+  locationId: string;
+  connectionId: string;
+  webhookUrl: string;
+  signingKey: string;
+  merchantId: string;
+  externalLocationId: string | null;
+}
+
+const MERCHANTS = {
+  square: () => ({ merchantId: `SQM${Math.random().toString(36).slice(2, 10).toUpperCase()}`, externalLocationId: `SQL${Math.random().toString(36).slice(2, 10).toUpperCase()}` }),
+  shopify: () => ({ merchantId: `shop-${Math.random().toString(36).slice(2, 8)}.myshopify.com`, externalLocationId: '655441491' }),
+  zettle: () => ({ merchantId: crypto.randomUUID(), externalLocationId: null }),
+};
+
+/** Business → location → POS connection of the given provider, ready to receive webhooks. */
+export async function setupConnection(p: TestPlatform, provider: 'square' | 'shopify' | 'zettle', businessId?: string): Promise<ConnectionSetup> {
+  const bid = businessId ?? (await createBusiness(p)).id;
+  const loc = await createLocation(p, bid);
+  const ids = MERCHANTS[provider]();
+  const signingKey = `key-${provider}-${Math.random().toString(36).slice(2)}`;
+  const res = await p.admin('POST', `/admin/businesses/${bid}/pos-connections`, { provider, locationId: loc.id, externalMerchantId: ids.merchantId, externalLocationId: ids.externalLocationId, signingKey });
+  if (res.status !== 201) throw new Error(`setupConnection: ${res.status} ${res.text}`);
+  return { businessId: bid, locationId: loc.id, connectionId: res.body.id, webhookUrl: res.body.webhookUrl, signingKey, ...ids };
+}
