@@ -3,6 +3,7 @@
 // (unit, SQLite, PostgreSQL). Extra arguments go to vitest, e.g. `npm test -- --project unit`.
 import { spawnSync } from 'node:child_process';
 import { ensureServices } from './ensure-services.mjs';
+import { ensureTools } from './ensure-tools.mjs';
 
 function run(cmd, args, opts = {}) {
   const res = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
@@ -10,5 +11,6 @@ function run(cmd, args, opts = {}) {
 }
 
 await ensureServices();
+ensureTools();
 run('npm', ['run', '--silent', 'typecheck']);
 run('npx', ['vitest', 'run', ...process.argv.slice(2)], { cwd: 'server' });

@@ -8,7 +8,12 @@ import { createLogger, type Logger } from './core/logger.js';
 import { createMetrics, addCollectedGauge } from './ops/metrics.js';
 import { StartupPhases } from './ops/startup.js';
 import { buildApp } from './http/app.js';
-import type { AppContext } from './http/context.js';
+import type { AppContext, AppServices } from './http/context.js';
+import { Pii } from './core/pii.js';
+import { createScorer, createFollowUpGenerator } from './scoring/index.js';
+import { createTranscriber } from './voice/index.js';
+import { registerJobs } from './jobs.js';
+import { Scheduler } from './ops/scheduler.js';
 
 export interface Platform {
   app: FastifyInstance;
@@ -22,6 +27,18 @@ export interface StartOptions {
   logger?: Logger;
   listen?: boolean;
   startWorkers?: boolean;
+  /** Replace providers (tests inject fakes at the network boundary through config instead where possible). */
+  services?: AppServices;
+}
+
+export function createServices(config: Config): AppServices {
+  const scoringOpts = { ollamaEndpoint: config.scoring.ollamaEndpoint, ollamaModel: config.scoring.ollamaModel, timeoutMs: config.scoring.timeoutMs };
+  return {
+    pii: new Pii(config.encryptionKey),
+    scorer: createScorer(scoringOpts),
+    followUps: createFollowUpGenerator(scoringOpts),
+    transcriber: createTranscriber({ voiceProcessorUrl: config.voice.voiceProcessorUrl, openaiBaseUrl: config.voice.openaiBaseUrl, openaiApiKey: config.voice.openaiApiKey, openaiModel: config.voice.openaiModel }),
+  };
 }
 
 function connectRedis(url: string, log: Logger): Redis {
@@ -41,7 +58,8 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
   startup.mark('migrations');
   const metrics = createMetrics();
   const queue = new JobQueue(db, log.child({ component: 'queue' }), config.queue);
-  const ctx: AppContext = { config, db, queue, log, metrics, startup, state: { ready: false, shuttingDown: false } };
+  const ctx: AppContext = { config, db, queue, log, metrics, startup, services: opts.services ?? createServices(config), state: { ready: false, shuttingDown: false } };
+  const scheduler = new Scheduler(ctx, registerJobs(ctx));
   addCollectedGauge(metrics, 'job_queue_depth', 'Jobs by status in the durable queue', ['status'], async (set) => {
     const d = await queue.depth();
     for (const [status, n] of Object.entries(d)) set({ status }, n);
@@ -56,7 +74,10 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
   } else {
     await app.ready();
   }
-  if (opts.startWorkers !== false) queue.start();
+  if (opts.startWorkers !== false) {
+    queue.start();
+    scheduler.start();
+  }
   ctx.state.ready = true;
   log.info({ url, dialect: db.dialect, migrations: applied, startup: startup.phases, sinceProcessStartMs: startup.sinceProcessStart() }, 'kvittra started');
 
@@ -64,6 +85,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
   const close = () =>
     (closing ??= (async () => {
       ctx.state.shuttingDown = true;
+      scheduler.stop();
       await app.close();
       await queue.stop();
       if (redis) await redis.quit().catch(() => redis.disconnect());

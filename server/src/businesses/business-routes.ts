@@ -6,10 +6,11 @@ import { actorOf } from '../auth/admin-auth.js';
 import { BUSINESS_TYPES } from './business-types.js';
 import { createBusiness, getBusinessRow, listBusinesses, toBusinessDto, updateBusiness } from './business-service.js';
 
+
 const ZBusinessInput = z.object({
   name: z.string().trim().min(1).max(200),
-  // Format and check digit are validated in the service so the error code is invalid_org_number.
-  orgNumber: z.string().max(40),
+  // Format, check digit and length are validated in the service so any malformed value is invalid_org_number.
+  orgNumber: z.string(),
   businessType: z.enum(BUSINESS_TYPES),
   email: z.email().max(254),
 });

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { BusinessesTable } from '../db/schema.js';
 import { AppError, notFound } from '../core/errors.js';
@@ -38,7 +38,7 @@ export function toBusinessDto(row: Selectable<BusinessesTable>) {
 
 function requireOrgNumber(raw: string): string {
   const org = normaliseOrgNumber(raw);
-  if (!org) throw new AppError('invalid_org_number', undefined, { orgNumber: raw });
+  if (!org) throw new AppError('invalid_org_number', undefined, { orgNumber: raw.length > 40 ? `${raw.slice(0, 40)}…` : raw });
   return org;
 }
 
@@ -77,7 +77,11 @@ export async function listBusinesses(db: Db, q: { limit: number; cursor?: string
   let query = db.kysely.selectFrom('businesses').selectAll().orderBy('id', 'desc').limit(q.limit + 1);
   if (after) query = query.where('id', '<', after);
   if (q.status) query = query.where('status', '=', q.status);
-  if (q.search) query = query.where((eb) => eb.or([eb('name', 'like', `%${q.search}%`), eb('org_number', 'like', `%${q.search}%`)]));
+  if (q.search) {
+    // Same semantics on both backends: case-insensitive (PostgreSQL LIKE is not), % and _ literal.
+    const pattern = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([sql<boolean>`lower(${eb.ref('name')}) like ${pattern} escape '\\'`, sql<boolean>`${eb.ref('org_number')} like ${pattern} escape '\\'`]));
+  }
   const page = toPage(await query.execute(), q.limit);
   return { items: page.items.map(toBusinessDto), nextCursor: page.nextCursor };
 }

@@ -22,6 +22,10 @@ export interface Config {
   rateLimits: { webhooksPerMinute: number; adminPerMinute: number };
   queue: { pollIntervalMs: number; concurrency: number };
   shutdownTimeoutMs: number;
+  scoring: { ollamaEndpoint: string | undefined; ollamaModel: string; timeoutMs: number };
+  voice: { voiceProcessorUrl: string | undefined; openaiBaseUrl: string | undefined; openaiApiKey: string | undefined; openaiModel: string };
+  fraud: { enabled: boolean; holdThreshold: number };
+  retention: { dataRetentionDays: number; phoneRetentionDaysAfterPayout: number };
   trustProxy: boolean | string[];
   /** Names of secrets generated (development only) so start-up can print them once. */
   generatedSecrets: string[];
@@ -128,6 +132,10 @@ export function loadConfig(input: Env = process.env): Config {
     rateLimits: { webhooksPerMinute: raw.RATE_LIMIT_WEBHOOKS_PER_MINUTE, adminPerMinute: raw.RATE_LIMIT_ADMIN_PER_MINUTE },
     queue: { pollIntervalMs: raw.QUEUE_POLL_INTERVAL_MS, concurrency: raw.QUEUE_CONCURRENCY },
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    scoring: { ollamaEndpoint: raw.OLLAMA_ENDPOINT, ollamaModel: raw.OLLAMA_MODEL, timeoutMs: raw.SCORING_TIMEOUT_MS },
+    voice: { voiceProcessorUrl: raw.VOICE_PROCESSOR_URL, openaiBaseUrl: raw.OPENAI_BASE_URL, openaiApiKey: raw.OPENAI_API_KEY, openaiModel: raw.OPENAI_TRANSCRIPTION_MODEL },
+    fraud: { enabled: raw.ENABLE_FRAUD_DETECTION, holdThreshold: raw.FRAUD_HOLD_THRESHOLD },
+    retention: { dataRetentionDays: raw.DATA_RETENTION_DAYS, phoneRetentionDaysAfterPayout: raw.PHONE_RETENTION_DAYS_AFTER_PAYOUT },
     trustProxy: parseTrustProxy(raw.TRUST_PROXY),
     generatedSecrets: generated,
   };

@@ -1,10 +1,12 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import * as m001 from './migrations/001_foundation.js';
+import * as m002 from './migrations/002_feedback_loop.js';
 
 /** Migrations are compiled in (no directory scanning), so the built server and tests run the same set. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': m001,
+  '002_feedback_loop': m002,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Kysely table types. Times are ISO-8601 UTC strings (same representation on SQLite and PostgreSQL). */
 export interface BusinessesTable {
   id: string;
@@ -16,6 +18,7 @@ export interface LocationsTable {
   name: string;
   address: string;
   qr_token: string;
+  store_code: string | null;
   status: string; // active | disabled
   created_at: string;
   updated_at: string;
@@ -117,7 +120,151 @@ export interface AuditLogTable {
   created_at: string;
 }
 
+export interface BusinessSettingsTable {
+  business_id: string;
+  settings: string; // JSON, validated by ZBusinessSettings
+  updated_at: string;
+}
+
+export interface BusinessQuestionsTable {
+  id: string;
+  business_id: string;
+  text: string;
+  active: number;
+  position: number;
+  created_at: string;
+}
+
+export interface FeedbackSessionsTable {
+  id: string;
+  business_id: string;
+  location_id: string;
+  channel: string; // qr | store_code
+  token_hash: string;
+  status: string;
+  locale: string;
+  expires_at: string;
+  transaction_id: string | null;
+  purchase_amount_minor: number | null;
+  purchased_at: string | null;
+  verified_at: string | null;
+  verify_attempts: Generated<number>;
+  device_hash: string | null;
+  ip_hash: string | null;
+  phone_hash: string | null;
+  phone_enc: string | null;
+  follow_ups_asked: Generated<number>;
+  score: number | null;
+  score_details: string | null;
+  sentiment: number | null;
+  categories: string | null;
+  language: string | null;
+  risk_score: number | null;
+  risk_details: string | null;
+  scored_at: string | null;
+  anonymised_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FeedbackTurnsTable {
+  id: string;
+  session_id: string;
+  seq: number;
+  role: string;
+  text: string;
+  source: string;
+  question_id: string | null;
+  created_at: string;
+}
+
+export interface TextFingerprintsTable {
+  id: string;
+  session_id: string;
+  kind: string;
+  key: string;
+  created_at: string;
+}
+
+export interface RewardsTable {
+  id: string;
+  session_id: string;
+  business_id: string;
+  transaction_id: string | null;
+  amount_minor: number;
+  bps: number;
+  tier: string;
+  status: string;
+  phone_hash: string | null;
+  details: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LedgerEntriesTable {
+  id: string;
+  txn_id: string;
+  account: string;
+  amount_minor: number;
+  kind: string;
+  business_id: string | null;
+  reward_id: string | null;
+  payout_id: string | null;
+  created_at: string;
+}
+
+export interface PayoutBatchesTable {
+  id: string;
+  status: string;
+  total_minor: number;
+  payout_count: number;
+  created_by: string;
+  created_at: string;
+  paid_at: string | null;
+}
+
+export interface PayoutsTable {
+  id: string;
+  batch_id: string;
+  phone_hash: string;
+  phone_enc: string;
+  amount_minor: number;
+  status: string;
+  provider_reference: string | null;
+  paid_at: string | null;
+  created_at: string;
+}
+
+export interface StoreClaimsTable {
+  id: string;
+  session_id: string;
+  business_id: string;
+  location_id: string;
+  amount_minor: number;
+  purchased_at: string;
+  phone_hash: string;
+  status: string;
+  verified_amount_minor: number | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  deadline_at: string;
+  reminders_sent: Generated<number>;
+  created_at: string;
+}
+
 export interface Database {
+  business_settings: BusinessSettingsTable;
+  business_questions: BusinessQuestionsTable;
+  feedback_sessions: FeedbackSessionsTable;
+  feedback_turns: FeedbackTurnsTable;
+  text_fingerprints: TextFingerprintsTable;
+  rewards: RewardsTable;
+  ledger_entries: LedgerEntriesTable;
+  payout_batches: PayoutBatchesTable;
+  payouts: PayoutsTable;
+  store_claims: StoreClaimsTable;
   businesses: BusinessesTable;
   locations: LocationsTable;
   pos_connections: PosConnectionsTable;

@@ -7,13 +7,18 @@ import type { AppContext } from './context.js';
 import { installErrorHandling } from './error-handler.js';
 import { registerDocs } from './docs.js';
 import { registerWebApp } from './web.js';
+import { rejectNulCharacters } from './reject-nul.js';
 import { requireAdminToken } from '../auth/admin-auth.js';
 import { businessRoutes } from '../businesses/business-routes.js';
 import { locationRoutes } from '../locations/location-routes.js';
 import { connectionRoutes } from '../pos/connection-routes.js';
 import { webhookRoutes } from '../pos/webhook-routes.js';
-import { WebhookIngestor, APPLY_EVENT_JOB } from '../pos/ingest-service.js';
-import { applyEventHandler } from '../pos/apply-event.js';
+import { WebhookIngestor } from '../pos/ingest-service.js';
+import { customerRoutes } from '../feedback/customer-routes.js';
+import { storeReviewRoutes } from '../feedback/store-review-routes.js';
+import { rewardAdminRoutes } from '../rewards/reward-admin-routes.js';
+import { settingsRoutes } from '../settings/settings-routes.js';
+import multipart from '@fastify/multipart';
 import { swedishOpsRoutes } from '../swedish/routes.js';
 import { healthRoutes } from '../ops/health-routes.js';
 import type { Redis } from 'ioredis';
@@ -44,6 +49,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  app.addHook('preValidation', rejectNulCharacters);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     ctx.metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
@@ -64,10 +70,13 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await registerDocs(app);
 
   const ingestor = new WebhookIngestor(ctx);
-  ctx.queue.register(APPLY_EVENT_JOB, applyEventHandler(ctx));
 
   await app.register(healthRoutes(ctx));
   await app.register(webhookRoutes(ctx, ingestor));
+  await app.register(async (customer) => {
+    await customer.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 4 } });
+    await customer.register(customerRoutes(ctx));
+  });
   await app.register(async (admin) => {
     // Limit before authenticating, so token guessing is throttled too.
     admin.addHook('onRequest', app.rateLimit({ max: ctx.config.rateLimits.adminPerMinute, timeWindow: '1 minute' }));
@@ -76,6 +85,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     await admin.register(locationRoutes(ctx));
     await admin.register(connectionRoutes(ctx, ingestor));
     await admin.register(swedishOpsRoutes());
+    await admin.register(settingsRoutes(ctx));
+    await admin.register(rewardAdminRoutes(ctx));
+    await admin.register(storeReviewRoutes(ctx));
   });
   await registerWebApp(app);
   return app;

@@ -4,6 +4,18 @@ import type { JobQueue } from '../queue/job-queue.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { StartupPhases } from '../ops/startup.js';
+import type { Pii } from '../core/pii.js';
+import type { Scorer, FollowUpGenerator } from '../scoring/types.js';
+import type { Transcriber } from '../voice/types.js';
+
+/** Replaceable collaborators (providers chosen from configuration). */
+export interface AppServices {
+  pii: Pii;
+  scorer: Scorer;
+  followUps: FollowUpGenerator;
+  /** null when no voice provider is configured: the customer app then offers typing only. */
+  transcriber: Transcriber | null;
+}
 
 /** Everything a domain module needs, handed in explicitly (no globals). */
 export interface AppContext {
@@ -13,5 +25,6 @@ export interface AppContext {
   log: Logger;
   metrics: Metrics;
   startup: StartupPhases;
+  services: AppServices;
   state: { ready: boolean; shuttingDown: boolean };
 }

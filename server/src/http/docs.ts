@@ -12,6 +12,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } } },
       tags: [
         { name: 'admin', description: 'Operator API (Authorization: Bearer ADMIN_TOKEN)' },
+        { name: 'customer', description: 'The customer app: sessions, purchase verification, feedback conversation, payout number' },
         { name: 'webhooks', description: 'Signed POS webhooks from Square, Shopify and Zettle' },
         { name: 'swedish-ops', description: 'Swedish business calendar and alerting (admin)' },
         { name: 'health', description: 'Probes and metrics' },

@@ -6,6 +6,7 @@ import { actorOf } from '../auth/admin-auth.js';
 import { createLocation, getLocationRow, listLocations, qrUrlFor, rotateQrToken, toLocationDto, updateLocation } from './location-service.js';
 import { qrPng, qrSvg } from './qr.js';
 
+
 const ZBusinessParams = z.object({ businessId: z.uuid() });
 const ZLocationParams = ZBusinessParams.extend({ locationId: z.uuid() });
 const ZLocationInput = z.object({ name: z.string().trim().min(1).max(200), address: z.string().trim().min(1).max(500) });

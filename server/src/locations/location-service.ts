@@ -1,12 +1,23 @@
-import type { Selectable } from 'kysely';
+import { randomInt } from 'node:crypto';
+import type { Selectable, Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { LocationsTable } from '../db/schema.js';
+import type { Database, LocationsTable } from '../db/schema.js';
 import { notFound } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
 import { randomToken } from '../core/crypto.js';
 import { decodeCursor, toPage } from '../core/pagination.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { getBusinessRow, type Actor } from '../businesses/business-service.js';
+
+/** A 6-digit code customers type at shops without an integrated POS; unique across all locations. */
+async function freeStoreCode(trx: Transaction<Database>): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const code = String(randomInt(100_000, 1_000_000));
+    const taken = await trx.selectFrom('locations').select('id').where('store_code', '=', code).executeTakeFirst();
+    if (!taken) return code;
+  }
+  throw new Error('Could not find a free store code');
+}
 
 export const qrUrlFor = (publicBaseUrl: string, qrToken: string) => `${publicBaseUrl}/f/${qrToken}`;
 
@@ -18,6 +29,7 @@ export function toLocationDto(row: Selectable<LocationsTable>, publicBaseUrl: st
     address: row.address,
     qrToken: row.qr_token,
     qrUrl: qrUrlFor(publicBaseUrl, row.qr_token),
+    storeCode: row.store_code,
     status: row.status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -34,8 +46,9 @@ export async function getLocationRow(db: Db, businessId: string, locationId: str
 export async function createLocation(db: Db, businessId: string, input: { name: string; address: string }, who: Actor) {
   await getBusinessRow(db, businessId);
   const now = nowIso();
-  const row = { id: newId(), business_id: businessId, name: input.name.trim(), address: input.address.trim(), qr_token: randomToken(16), status: 'active', created_at: now, updated_at: now };
+  const row = { id: newId(), business_id: businessId, name: input.name.trim(), address: input.address.trim(), qr_token: randomToken(16), store_code: null as string | null, status: 'active', created_at: now, updated_at: now };
   await db.writer.run(async (trx) => {
+    row.store_code = await freeStoreCode(trx);
     await trx.insertInto('locations').values(row).execute();
     await recordAudit(trx, { ...who, action: 'location.create', targetType: 'location', targetId: row.id, details: { businessId } });
   });

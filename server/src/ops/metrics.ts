@@ -36,7 +36,24 @@ export function createMetrics() {
     labelNames: ['type', 'outcome'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, webhookEvents, dbQueryDuration, groupCommitBatch, jobsProcessed };
+  const feedbackSessions = new client.Counter({
+    name: 'feedback_sessions_total',
+    help: 'Feedback sessions by business, status transition and quality tier',
+    labelNames: ['business_id', 'status', 'quality_tier'] as const,
+    registers: [registry],
+  });
+  const qualityScore = new client.Histogram({ name: 'feedback_quality_score', help: 'Distribution of feedback quality scores', buckets: [0, 20, 40, 60, 75, 90, 100], registers: [registry] });
+  const voiceDuration = new client.Histogram({
+    name: 'voice_processing_duration_seconds',
+    help: 'Time spent transcribing voice feedback',
+    labelNames: ['outcome'] as const,
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const rewardAmount = new client.Histogram({ name: 'reward_amount_sek', help: 'Distribution of reward amounts in SEK', buckets: [0, 1, 5, 10, 20, 50, 100, 200], registers: [registry] });
+  const fraudSignals = new client.Counter({ name: 'fraud_signals_total', help: 'Fraud signals raised, by code', labelNames: ['code'] as const, registers: [registry] });
+  const rewardsHeld = new client.Counter({ name: 'rewards_held_total', help: 'Rewards held for fraud review', registers: [registry] });
+  return { registry, feedbackSessions, qualityScore, voiceDuration, rewardAmount, fraudSignals, rewardsHeld, httpDuration, webhookEvents, dbQueryDuration, groupCommitBatch, jobsProcessed };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

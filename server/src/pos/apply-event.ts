@@ -1,8 +1,9 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
 import { newId, nowIso } from '../core/ids.js';
 import { PermanentJobError } from '../queue/job-queue.js';
+import { REFUND_CLAWBACK_JOB } from '../rewards/reward-service.js';
 import type { NormalisedEffect, NormalisedRefund, NormalisedSale } from './providers/types.js';
 
 interface Conn {
@@ -27,10 +28,32 @@ export function applyEventHandler(ctx: AppContext) {
       if (event.status !== 'received') return;
       const conn = await trx.selectFrom('pos_connections').select(['id', 'business_id', 'location_id', 'provider']).where('id', '=', event.connection_id).executeTakeFirstOrThrow();
       const effect = JSON.parse(event.effect) as NormalisedEffect;
+      // A sale and its refund may be applied by two workers at once; under READ COMMITTED neither
+      // would see the other's row and the refund would be lost. Serialise per sale (SQLite already
+      // serialises all writes).
+      const saleKey = effect.kind === 'sale' ? effect.sale.externalId : effect.kind === 'refund' ? effect.refund.externalPaymentId : null;
+      if (saleKey !== null && ctx.db.dialect === 'postgres') {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`${conn.id}:${saleKey}`}, 0))`.execute(trx);
+      }
       const status = await applyEffect(trx, conn, effect);
       await trx.updateTable('webhook_events').set({ status, processed_at: nowIso() }).where('id', '=', eventRowId).execute();
+      if (saleKey !== null) await enqueueClawbackIfRewarded(ctx, trx, conn.id, saleKey);
     });
   };
+}
+
+/** A refund of a purchase that earned a reward claws the reward back (in its own job, after this commit). */
+async function enqueueClawbackIfRewarded(ctx: AppContext, trx: Transaction<Database>, connectionId: string, externalId: string): Promise<void> {
+  const row = await trx
+    .selectFrom('transactions as t')
+    .innerJoin('rewards as r', 'r.transaction_id', 't.id')
+    .select(['t.id'])
+    .where('t.connection_id', '=', connectionId)
+    .where('t.external_id', '=', externalId)
+    .where('t.refunded_amount_minor', '>', 0)
+    .where('r.status', 'not in', ['rejected', 'reversed', 'none'])
+    .executeTakeFirst();
+  if (row) await ctx.queue.enqueue(trx, REFUND_CLAWBACK_JOB, { transactionId: row.id });
 }
 
 async function applyEffect(trx: Transaction<Database>, conn: Conn, effect: NormalisedEffect): Promise<string> {

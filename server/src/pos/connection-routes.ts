@@ -8,19 +8,21 @@ import { createConnection, getConnectionRow, listConnections, toConnectionDto, u
 import { listTransactions } from './transaction-service.js';
 import type { WebhookIngestor } from './ingest-service.js';
 
+const ZExternalId = z.string().trim().min(1).max(200);
+
 const ZBusinessParams = z.object({ businessId: z.uuid() });
 const ZConnParams = ZBusinessParams.extend({ connectionId: z.uuid() });
 const ZConnectionInput = z.object({
   provider: z.enum(POS_PROVIDERS),
   locationId: z.uuid(),
-  externalMerchantId: z.string().trim().min(1).max(200),
-  externalLocationId: z.string().trim().min(1).max(200).nullish(),
+  externalMerchantId: ZExternalId,
+  externalLocationId: ZExternalId.nullish(),
   signingKey: z.string().min(8).max(512),
 });
 const ZConnectionPatch = z
   .object({
-    externalMerchantId: z.string().trim().min(1).max(200),
-    externalLocationId: z.string().trim().min(1).max(200).nullable(),
+    externalMerchantId: ZExternalId,
+    externalLocationId: ZExternalId.nullable(),
     signingKey: z.string().min(8).max(512),
     status: z.enum(['active', 'disabled']),
   })

@@ -45,7 +45,16 @@ export class WebhookIngestor {
       await this.deadLetter(conn, raw, parsed.reason, parsed.details);
       throw this.reject(provider, 'invalid_payload', new AppError('invalid_payload', `Invalid payload: ${parsed.reason}`, parsed.details ?? null));
     }
-    assertBelongsToConnection(parsed.event, conn);
+    try {
+      assertBelongsToConnection(parsed.event, conn);
+    } catch (err) {
+      throw err instanceof AppError ? this.reject(provider, 'merchant_mismatch', err) : err;
+    }
+    const unstorable = unstorableReason(parsed.event);
+    if (unstorable) {
+      await this.deadLetter(conn, raw, unstorable, undefined);
+      throw this.reject(provider, 'invalid_payload', new AppError('invalid_payload', `Invalid payload: ${unstorable}`));
+    }
     const inserted = await this.store(conn, parsed.event);
     if (inserted) this.ctx.queue.notify();
     this.count(provider, inserted ? 'accepted' : 'duplicate');
@@ -82,7 +91,7 @@ export class WebhookIngestor {
     await this.ctx.db.writer.run((trx) =>
       trx
         .insertInto('webhook_dead_letters')
-        .values({ id: newId(), connection_id: conn.id, provider: conn.context.provider, reason, details: details === undefined ? null : JSON.stringify(details).slice(0, 10_000), headers: JSON.stringify(headers), body: raw.rawBody.toString('base64'), received_at: nowIso() })
+        .values({ id: newId(), connection_id: conn.id, provider: conn.context.provider, reason: reason.replaceAll('\u0000', '\uFFFD'), details: details === undefined ? null : JSON.stringify(details).slice(0, 10_000), headers: JSON.stringify(headers), body: raw.rawBody.toString('base64'), received_at: nowIso() })
         .execute(),
     );
   }
@@ -95,6 +104,33 @@ export class WebhookIngestor {
   private count(provider: PosProvider, outcome: string): void {
     this.ctx.metrics.webhookEvents.inc({ provider, outcome });
   }
+}
+
+const MAX_KEY_LENGTH = 255;
+// transactions.amount_minor / transaction_refunds.amount_minor are 32-bit integers on PostgreSQL.
+const MAX_AMOUNT_MINOR = 2_147_483_647;
+
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasNul);
+  return false;
+}
+
+/**
+ * PostgreSQL text cannot hold NUL, a unique-index entry is limited to ~2.7 kB and amounts are int4:
+ * such values would fail the insert (a 500 the provider retries for days) or the apply job
+ * (retried until dead). Refuse them as invalid payloads instead, keeping a dead letter.
+ */
+function unstorableReason(event: NormalisedEvent): string | null {
+  const { effect } = event;
+  const keys = [event.eventId, event.eventType];
+  if (effect.kind === 'sale') keys.push(effect.sale.externalId);
+  if (effect.kind === 'refund') keys.push(effect.refund.externalRefundId, effect.refund.externalPaymentId);
+  if (keys.some((k) => k.length > MAX_KEY_LENGTH)) return `an id or event type is longer than ${MAX_KEY_LENGTH} characters`;
+  if (hasNul(event)) return 'payload contains NUL characters';
+  const amount = effect.kind === 'sale' ? effect.sale.amountMinor : effect.kind === 'refund' ? effect.refund.amountMinor : 0;
+  if (amount > MAX_AMOUNT_MINOR) return `amount ${amount} exceeds the largest storable amount (${MAX_AMOUNT_MINOR} minor units)`;
+  return null;
 }
 
 function sameId(a: string, b: string): boolean {

@@ -4,7 +4,8 @@ let orgSeq = 0;
 
 /** A valid, unique Swedish organisationsnummer (Luhn check digit computed). */
 export function validOrgNumber(seed = Date.now() + orgSeq++): string {
-  const body = `55${String(Math.abs(seed) % 10_000_000).padStart(7, '0')}`;
+  // 556… is the aktiebolag series; the third digit must be ≥ 2 for organisations.
+  const body = `556${String(Math.abs(seed) % 1_000_000).padStart(6, '0')}`;
   return `${body.slice(0, 6)}-${body.slice(6)}${luhnDigit(body)}`;
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { backend } from '../helpers/platform.js';
+
 
 const serverDir = path.resolve(import.meta.dirname, '../..');
 
@@ -26,8 +26,8 @@ function startServer(env: Record<string, string>): { child: ChildProcess; output
   return { child, output: () => out, listening, exited };
 }
 
-// Process-level behaviour does not depend on the backend; run it once, in the SQLite project.
-describe.runIf(backend === 'sqlite')('process lifecycle', () => {
+// Process-level behaviour does not depend on the backend: it runs once, in the unit project (SQLite).
+describe('process lifecycle', () => {
   it('exits non-zero with a clear message on invalid configuration', async () => {
     const s = startServer({ NODE_ENV: 'production', PORT: 'not-a-port', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kvittra-cfg-')) });
     await expect(s.listening).rejects.toThrow();

@@ -1,0 +1,152 @@
+import { DateTime } from 'luxon';
+import type { AppContext } from '../http/context.js';
+import { AppError, notFound } from '../core/errors.js';
+import { nowIso } from '../core/ids.js';
+import { recordAudit } from '../audit/audit-log.js';
+import { csvCell, csvDocument } from '../rewards/csv.js';
+import { formatMinorPlain, parseSekAmount } from '../rewards/money.js';
+import { getBusinessSettings } from '../settings/business-settings.js';
+import { bookIfReady, computeRewardFor } from '../rewards/reward-service.js';
+
+/** The original product's tolerance for the shop's verified amount against the customer's claim. */
+export const AMOUNT_TOLERANCE_MINOR = 50;
+type Who = { actor: string; ip: string | null };
+
+const VERIFIED_WORDS = new Set(['verifierad', 'verified', 'godkänd', 'approved', 'ja', 'yes', 'ok']);
+const REJECTED_WORDS = new Set(['avvisad', 'rejected', 'nej', 'no', 'ej hittad', 'not found']);
+
+export async function listClaims(ctx: AppContext, businessId: string, status?: string) {
+  let q = ctx.db.kysely.selectFrom('store_claims').selectAll().where('business_id', '=', businessId).orderBy('deadline_at').orderBy('id');
+  if (status) q = q.where('status', '=', status);
+  const rows = await q.limit(1000).execute();
+  return rows.map((c) => ({ id: c.id, locationId: c.location_id, amountMinor: c.amount_minor, purchasedAt: c.purchased_at, status: c.status, verifiedAmountMinor: c.verified_amount_minor, deadlineAt: c.deadline_at, decidedAt: c.decided_at, decidedBy: c.decided_by, remindersSent: c.reminders_sent }));
+}
+
+/** CSV the shop checks against its till: one row per pending claim; the shop fills in Status (and Verifierat belopp when it differs). */
+export async function exportClaimsCsv(ctx: AppContext, businessId: string): Promise<string> {
+  const claims = await listClaims(ctx, businessId, 'pending');
+  const locations = await ctx.db.kysely.selectFrom('locations').select(['id', 'name']).where('business_id', '=', businessId).execute();
+  const names = new Map(locations.map((l) => [l.id, l.name]));
+  const header = ['Referens', 'Butik', 'Datum', 'Tid', 'Belopp', 'Status', 'Verifierat belopp', 'Sista dag'].map((h) => csvCell(h));
+  const rows = claims.map((c) => {
+    const at = DateTime.fromISO(c.purchasedAt).setZone('Europe/Stockholm');
+    return [csvCell(c.id), csvCell(names.get(c.locationId) ?? ''), csvCell(at.toISODate()!), csvCell(at.toFormat('HH:mm')), csvCell(formatMinorPlain(c.amountMinor), { numeric: true }), csvCell(''), csvCell(''), csvCell(DateTime.fromISO(c.deadlineAt).setZone('Europe/Stockholm').toISODate()!)];
+  });
+  return csvDocument([header, ...rows]);
+}
+
+function splitCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      cur += '"';
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if ((ch === ';' || ch === ',') && !quoted) {
+      cells.push(cur);
+      cur = '';
+    } else {
+      cur += ch;
+    }
+  }
+  cells.push(cur);
+  return cells.map((c) => c.trim());
+}
+
+/** Reads back the marked export. Unknown ids, other businesses' claims and unreadable rows are reported, never applied. */
+export async function importClaimsCsv(ctx: AppContext, businessId: string, csv: string, who: Who) {
+  const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
+  const col = (name: string) => header.indexOf(name);
+  const [iRef, iStatus, iAmount] = [col('referens'), col('status'), col('verifierat belopp')];
+  if (iRef < 0 || iStatus < 0) throw new AppError('validation_failed', 'The file needs the columns Referens and Status (as exported).');
+  const summary = { verified: 0, rejected: 0, unchanged: 0, errors: [] as { line: number; message: string }[] };
+  for (const [n, line] of lines.slice(1).entries()) {
+    const cells = splitCsvLine(line);
+    const status = (cells[iStatus] ?? '').toLowerCase();
+    if (!status) {
+      summary.unchanged++;
+      continue;
+    }
+    const decision = VERIFIED_WORDS.has(status) ? 'verified' : REJECTED_WORDS.has(status) ? 'rejected' : null;
+    if (!decision) {
+      summary.errors.push({ line: n + 2, message: `Unknown status "${cells[iStatus]}" (use verifierad or avvisad)` });
+      continue;
+    }
+    const amountCell = iAmount >= 0 ? (cells[iAmount] ?? '') : '';
+    const verifiedAmount = amountCell ? parseSekAmount(amountCell) : null;
+    if (amountCell && verifiedAmount === null) {
+      summary.errors.push({ line: n + 2, message: `Unreadable amount "${amountCell}"` });
+      continue;
+    }
+    try {
+      const result = await decideClaim(ctx, businessId, cells[iRef] ?? '', decision, verifiedAmount, who);
+      summary[result === 'verified' ? 'verified' : 'rejected']++;
+    } catch (err) {
+      summary.errors.push({ line: n + 2, message: err instanceof AppError ? err.message : 'Could not apply this row' });
+    }
+  }
+  return summary;
+}
+
+/**
+ * The shop's decision on one claim. A verified amount more than 0,50 kr from the claim counts as not
+ * found. Verification releases the reward computed on the verified amount; rejection cancels it.
+ */
+export async function decideClaim(ctx: AppContext, businessId: string, claimId: string, decision: 'verified' | 'rejected', verifiedAmountMinor: number | null, who: Who): Promise<'verified' | 'rejected'> {
+  const claim = await ctx.db.kysely.selectFrom('store_claims').selectAll().where('id', '=', claimId).where('business_id', '=', businessId).executeTakeFirst();
+  if (!claim) throw notFound('Claim');
+  if (claim.status !== 'pending') throw new AppError('conflict', `Claim already ${claim.status}.`);
+  const amount = verifiedAmountMinor ?? claim.amount_minor;
+  const final = decision === 'verified' && Math.abs(amount - claim.amount_minor) <= AMOUNT_TOLERANCE_MINOR ? 'verified' : 'rejected';
+  await applyClaimDecision(ctx, claim.id, final, final === 'verified' ? amount : null, who);
+  return final;
+}
+
+export async function applyClaimDecision(ctx: AppContext, claimId: string, status: 'verified' | 'rejected', verifiedAmountMinor: number | null, who: Who): Promise<void> {
+  const claim = await ctx.db.kysely.selectFrom('store_claims').selectAll().where('id', '=', claimId).executeTakeFirstOrThrow();
+  const reward = await ctx.db.kysely.selectFrom('rewards').selectAll().where('session_id', '=', claim.session_id).executeTakeFirst();
+  const session = await ctx.db.kysely.selectFrom('feedback_sessions').select(['score', 'risk_details']).where('id', '=', claim.session_id).executeTakeFirstOrThrow();
+  const recomputed = status === 'verified' && reward && session.score !== null ? await computeRewardFor(ctx, { businessId: claim.business_id, score: session.score, amountMinor: verifiedAmountMinor!, currency: 'SEK', phoneHash: claim.phone_hash }) : null;
+  const held = session.risk_details ? (JSON.parse(session.risk_details) as { hold?: boolean }).hold === true : false;
+  await ctx.db.writer.run(async (trx) => {
+    const upd = await trx.updateTable('store_claims').set({ status, verified_amount_minor: verifiedAmountMinor, decided_by: who.actor, decided_at: nowIso() }).where('id', '=', claimId).where('status', '=', 'pending').executeTakeFirst();
+    if (upd.numUpdatedRows === 0n) throw new AppError('conflict', 'Claim already decided.');
+    if (reward?.status === 'awaiting_verification') {
+      const next = status === 'rejected' ? 'rejected' : recomputed!.amountMinor <= 0 ? 'none' : held ? 'held' : 'awaiting_phone';
+      await trx.updateTable('rewards').set({ status: next, amount_minor: recomputed?.amountMinor ?? reward.amount_minor, bps: recomputed?.bps ?? reward.bps, tier: recomputed?.tier.name ?? reward.tier, updated_at: nowIso() }).where('id', '=', reward.id).execute();
+      if (next === 'awaiting_phone') await bookIfReady(ctx, trx, reward.id);
+    }
+    await recordAudit(trx, { ...who, action: `store_claim.${status}`, targetType: 'store_claim', targetId: claimId, details: { verifiedAmountMinor } });
+  });
+}
+
+/**
+ * Periodic: reminders before the review deadline (default 7, 3 and 1 days before) and, once it has
+ * passed, the business's configured default (reject unless the business chose approve).
+ */
+export async function sweepStoreClaims(ctx: AppContext, now = new Date()): Promise<{ reminded: number; defaulted: number }> {
+  const pending = await ctx.db.kysely.selectFrom('store_claims').selectAll().where('status', '=', 'pending').orderBy('deadline_at').limit(5000).execute();
+  let reminded = 0;
+  let defaulted = 0;
+  for (const claim of pending) {
+    const { storeReview } = await getBusinessSettings(ctx.db, claim.business_id);
+    const daysLeft = (Date.parse(claim.deadline_at) - now.getTime()) / 86_400_000;
+    if (daysLeft <= 0) {
+      await applyClaimDecision(ctx, claim.id, storeReview.defaultAction === 'approve' ? 'verified' : 'rejected', storeReview.defaultAction === 'approve' ? claim.amount_minor : null, { actor: 'system:deadline', ip: null });
+      defaulted++;
+      continue;
+    }
+    const due = [...storeReview.reminderDaysBefore].sort((a, b) => b - a).filter((d) => daysLeft <= d).length;
+    if (due > claim.reminders_sent) {
+      ctx.log.info({ businessId: claim.business_id, claimId: claim.id, daysLeft: Math.ceil(daysLeft) }, 'store claim review reminder');
+      await ctx.db.writer.run((trx) => trx.updateTable('store_claims').set({ reminders_sent: due }).where('id', '=', claim.id).execute());
+      reminded++;
+    }
+  }
+  return { reminded, defaulted };
+}

@@ -1,0 +1,112 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { AppContext } from '../http/context.js';
+import { newId, nowIso } from '../core/ids.js';
+import type { SessionRow } from '../feedback/session-service.js';
+import {
+  combineRisk,
+  deserializeSignature,
+  duplicateTextSignal,
+  estimateJaccard,
+  evaluateVelocity,
+  fingerprintText,
+  gibberishScore,
+  gibberishSignal,
+  instantClaimSignal,
+  nearDuplicateSignal,
+  priorFraudSignal,
+  DEFAULT_NEAR_DUPLICATE_THRESHOLD,
+  type RiskSignal,
+  type RiskSummary,
+  type TextFingerprint,
+} from './index.js';
+
+export interface RiskAssessment {
+  score: number;
+  summary: RiskSummary;
+  signals: RiskSignal[];
+  fingerprints: TextFingerprint;
+}
+
+const DAY_MS = 86_400_000;
+const MAX_CANDIDATES = 200;
+
+async function textSignals(ctx: AppContext, sessionId: string, fp: TextFingerprint): Promise<RiskSignal[]> {
+  if (!fp.eligible) return [];
+  const exact = await ctx.db.kysely.selectFrom('text_fingerprints').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'exact').where('key', '=', fp.exactKey).where('session_id', '!=', sessionId).executeTakeFirstOrThrow();
+  const signals = [duplicateTextSignal(Number(exact.n), { wordCount: fp.wordCount })];
+  // LSH: only sessions sharing a band key are compared, so this never scans all feedback.
+  const candidates = await ctx.db.kysely.selectFrom('text_fingerprints').select('session_id').distinct().where('kind', '=', 'band').where('key', 'in', fp.bandKeys).where('session_id', '!=', sessionId).limit(MAX_CANDIDATES).execute();
+  if (candidates.length > 0) {
+    const sigs = await ctx.db.kysely.selectFrom('text_fingerprints').select('key').where('kind', '=', 'sig').where('session_id', 'in', candidates.map((c) => c.session_id)).execute();
+    const mine = deserializeSignature(fp.signature);
+    const sims = sigs.map((s) => estimateJaccard(mine, deserializeSignature(s.key)));
+    const near = sims.filter((s) => s >= DEFAULT_NEAR_DUPLICATE_THRESHOLD);
+    signals.push(nearDuplicateSignal(Math.max(0, ...sims), near.length));
+  }
+  return signals;
+}
+
+async function countSessions(ctx: AppContext, session: SessionRow, column: 'device_hash' | 'ip_hash' | 'phone_hash', since: string, sameBusiness = false): Promise<number | undefined> {
+  const value = session[column];
+  if (!value) return undefined;
+  let q = ctx.db.kysely.selectFrom('feedback_sessions').select((eb) => eb.fn.countAll<number>().as('n')).where(column, '=', value).where('id', '!=', session.id).where('verified_at', 'is not', null).where('created_at', '>=', since);
+  if (sameBusiness) q = q.where('business_id', '=', session.business_id);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+async function behaviourSignals(ctx: AppContext, session: SessionRow, now: Date): Promise<RiskSignal[]> {
+  const dayAgo = new Date(now.getTime() - DAY_MS).toISOString();
+  const weekAgo = new Date(now.getTime() - 7 * DAY_MS).toISOString();
+  const otherLocations = session.device_hash
+    ? await ctx.db.kysely.selectFrom('feedback_sessions').select('location_id').distinct().where('device_hash', '=', session.device_hash).where('location_id', '!=', session.location_id).where('created_at', '>=', dayAgo).execute()
+    : [];
+  const signals = evaluateVelocity({
+    deviceLast24h: await countSessions(ctx, session, 'device_hash', dayAgo),
+    ipLast24h: await countSessions(ctx, session, 'ip_hash', dayAgo),
+    phoneLast24h: await countSessions(ctx, session, 'phone_hash', dayAgo),
+    phoneSameBusinessLast7d: await countSessions(ctx, session, 'phone_hash', weekAgo, true),
+    locationsLast24hForDevice: session.device_hash ? otherLocations.length : undefined,
+  });
+  if (session.purchased_at && session.verified_at) {
+    const seconds = (Date.parse(session.verified_at) - Date.parse(session.purchased_at)) / 1000;
+    signals.push(instantClaimSignal(Math.max(0, seconds), otherLocations.length));
+  }
+  if (session.device_hash || session.phone_hash) {
+    const prior = await ctx.db.kysely
+      .selectFrom('rewards as r')
+      .innerJoin('feedback_sessions as s', 's.id', 'r.session_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('r.status', '=', 'rejected')
+      .where((eb) => eb.or([...(session.device_hash ? [eb('s.device_hash', '=', session.device_hash)] : []), ...(session.phone_hash ? [eb('s.phone_hash', '=', session.phone_hash)] : [])]))
+      .executeTakeFirstOrThrow();
+    signals.push(priorFraudSignal(Number(prior.n)));
+  }
+  return signals;
+}
+
+/**
+ * Risk of one finished session: copied or near-copied text (exact key and MinHash/LSH), gibberish,
+ * velocity per device/IP/phone, a claim made seconds after paying by a device seen at other shops,
+ * and rejected rewards before. Signals combine by noisy-OR, so one strong signal is enough to hold.
+ */
+export async function assessSessionRisk(ctx: AppContext, session: SessionRow, text: string, now = new Date()): Promise<RiskAssessment> {
+  const fingerprints = fingerprintText(text);
+  if (!ctx.config.fraud.enabled) {
+    const summary = combineRisk([]);
+    return { score: summary.score, summary, signals: [], fingerprints };
+  }
+  const signals = [...(await textSignals(ctx, session.id, fingerprints)), gibberishSignal(gibberishScore(text)), ...(await behaviourSignals(ctx, session, now))].filter((s) => s.strength > 0);
+  const summary = combineRisk(signals, { holdThreshold: ctx.config.fraud.holdThreshold });
+  return { score: summary.score, summary, signals, fingerprints };
+}
+
+export async function storeFingerprints(trx: Transaction<Database>, sessionId: string, fp: TextFingerprint): Promise<void> {
+  const now = nowIso();
+  const rows = [
+    { kind: 'exact', key: fp.exactKey },
+    { kind: 'sig', key: fp.signature },
+    ...fp.bandKeys.map((key) => ({ kind: 'band', key })),
+  ].map((r) => ({ id: newId(), session_id: sessionId, created_at: now, ...r }));
+  for (let i = 0; i < rows.length; i += 100) await trx.insertInto('text_fingerprints').values(rows.slice(i, i + 100)).execute();
+}

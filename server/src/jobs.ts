@@ -1,0 +1,24 @@
+import type { AppContext } from './http/context.js';
+import { APPLY_EVENT_JOB } from './pos/ingest-service.js';
+import { applyEventHandler } from './pos/apply-event.js';
+import { REFUND_CLAWBACK_JOB, reverseRewardForTransaction } from './rewards/reward-service.js';
+import { sweepStoreClaims } from './feedback/store-review-service.js';
+import { expireSessions, runRetention } from './gdpr/retention.js';
+import type { PeriodicTask } from './ops/scheduler.js';
+
+/** Every background job type and the periodic tasks, in one place. */
+export function registerJobs(ctx: AppContext): PeriodicTask[] {
+  ctx.queue.register(APPLY_EVENT_JOB, applyEventHandler(ctx));
+  ctx.queue.register(REFUND_CLAWBACK_JOB, async (payload) => reverseRewardForTransaction(ctx, (payload as { transactionId: string }).transactionId));
+  ctx.queue.register('sessions.expire', async () => void (await expireSessions(ctx)));
+  ctx.queue.register('store_claims.sweep', async () => void (await sweepStoreClaims(ctx)));
+  ctx.queue.register('retention.run', async () => {
+    const result = await runRetention(ctx);
+    ctx.log.info(result, 'retention run');
+  });
+  return [
+    { jobType: 'sessions.expire', everyMs: 5 * 60_000 },
+    { jobType: 'store_claims.sweep', everyMs: 60 * 60_000 },
+    { jobType: 'retention.run', everyMs: 24 * 60 * 60_000 },
+  ];
+}

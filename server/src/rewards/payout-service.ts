@@ -1,0 +1,114 @@
+import type { AppContext } from '../http/context.js';
+import { AppError, notFound } from '../core/errors.js';
+import { newId, nowIso } from '../core/ids.js';
+import { recordAudit } from '../audit/audit-log.js';
+import { DEFAULT_REWARD_SETTINGS } from './settings.js';
+import { buildPayoutBatch, payoutCsv, type PayableBalance } from './payout-batch.js';
+import { payoutEntries, payoutFailedEntries, payoutSettledEntries } from './ledger.js';
+import { customerEntries, insertEntries, loadEntries, lockCustomer } from './ledger-store.js';
+
+export const payoutTxnId = (payoutId: string) => `payout:${payoutId}`;
+type Who = { actor: string; ip: string | null };
+
+/** Every customer (phone hash) the platform owes money, with the newest sealed phone number we hold. */
+async function payableBalances(ctx: AppContext): Promise<PayableBalance[]> {
+  const rows = await ctx.db.kysely
+    .selectFrom('ledger_entries')
+    .select(['account', (eb) => eb.fn.sum<number>('amount_minor').as('raw')])
+    .where('account', 'like', 'customer:%:payable')
+    .groupBy('account')
+    .execute();
+  const owed = rows.map((r) => ({ customerKey: r.account.split(':')[1]!, balanceMinor: -Number(r.raw) })).filter((r) => r.balanceMinor > 0);
+  const out: PayableBalance[] = [];
+  for (const r of owed) {
+    const session = await ctx.db.kysely.selectFrom('feedback_sessions').select('phone_enc').where('phone_hash', '=', r.customerKey).where('phone_enc', 'is not', null).orderBy('created_at', 'desc').executeTakeFirst();
+    if (session?.phone_enc) out.push({ ...r, phoneE164: ctx.services.pii.open('phone', session.phone_enc) });
+  }
+  return out;
+}
+
+/**
+ * Weekly (or on demand) batch: one payment per phone number summing what it is owed; balances under the
+ * minimum roll over. Amounts come only from the ledger; each payment moves its balance to clearing at once,
+ * so a second batch cannot include the same money.
+ */
+export async function createPayoutBatch(ctx: AppContext, who: Who) {
+  const batch = buildPayoutBatch(await payableBalances(ctx), DEFAULT_REWARD_SETTINGS.minPayoutMinor);
+  if (batch.payments.length === 0) throw new AppError('conflict', 'Nothing to pay out: no balance reaches the minimum payout.');
+  const batchId = newId();
+  const now = nowIso();
+  await ctx.db.writer.run(async (trx) => {
+    await trx.insertInto('payout_batches').values({ id: batchId, status: 'open', total_minor: batch.totalMinor, payout_count: batch.payments.length, created_by: who.actor, created_at: now, paid_at: null }).execute();
+    for (const p of batch.payments) {
+      for (const key of p.customerKeys) {
+        await lockCustomer(trx, ctx.db.dialect, key);
+        const ledger = await customerEntries(trx, key);
+        const owed = -ledger.reduce((s, e) => s + e.amountMinor, 0);
+        const payoutId = newId();
+        await trx.insertInto('payouts').values({ id: payoutId, batch_id: batchId, phone_hash: key, phone_enc: ctx.services.pii.seal('phone', p.phoneE164), amount_minor: owed, status: 'pending', provider_reference: null, paid_at: null, created_at: now }).execute();
+        await insertEntries(trx, payoutEntries(ledger, { txnId: payoutTxnId(payoutId), customerId: key, amountMinor: owed, ref: batchId }), { payoutId });
+      }
+    }
+    await recordAudit(trx, { ...who, action: 'payout_batch.create', targetType: 'payout_batch', targetId: batchId, details: { totalMinor: batch.totalMinor, payments: batch.payments.length } });
+  });
+  return getPayoutBatch(ctx, batchId);
+}
+
+export async function getPayoutBatch(ctx: AppContext, batchId: string) {
+  const batch = await ctx.db.kysely.selectFrom('payout_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+  if (!batch) throw notFound('Payout batch');
+  const payouts = await ctx.db.kysely.selectFrom('payouts').select(['id', 'amount_minor', 'status', 'paid_at', 'provider_reference']).where('batch_id', '=', batchId).orderBy('id').execute();
+  return { id: batch.id, status: batch.status, totalMinor: batch.total_minor, payoutCount: batch.payout_count, createdAt: batch.created_at, paidAt: batch.paid_at, payouts: payouts.map((p) => ({ id: p.id, amountMinor: p.amount_minor, status: p.status, paidAt: p.paid_at, reference: p.provider_reference })) };
+}
+
+export async function payoutBatchCsv(ctx: AppContext, batchId: string, who: Who): Promise<string> {
+  await getPayoutBatch(ctx, batchId);
+  const rows = await ctx.db.kysely.selectFrom('payouts').select(['phone_enc', 'amount_minor', 'phone_hash']).where('batch_id', '=', batchId).where('status', '!=', 'failed').execute();
+  const byPhone = new Map<string, { phoneE164: string; amountMinor: number; customerKeys: string[] }>();
+  for (const r of rows) {
+    const phone = ctx.services.pii.open('phone', r.phone_enc);
+    const entry = byPhone.get(phone) ?? { phoneE164: phone, amountMinor: 0, customerKeys: [] };
+    entry.amountMinor += r.amount_minor;
+    entry.customerKeys.push(r.phone_hash);
+    byPhone.set(phone, entry);
+  }
+  const payments = [...byPhone.values()].sort((a, b) => (a.phoneE164 < b.phoneE164 ? -1 : 1));
+  await ctx.db.writer.run((trx) => recordAudit(trx, { ...who, action: 'payout_batch.export', targetType: 'payout_batch', targetId: batchId }));
+  return payoutCsv({ payments, skipped: [], invalid: [], totalMinor: payments.reduce((s, p) => s + p.amountMinor, 0) });
+}
+
+/**
+ * Marks every pending payout of a batch paid. Idempotent: a repeated call finds nothing pending and books
+ * nothing; the ledger's unique (txn_id, account) key makes a concurrent duplicate fail instead of pay twice.
+ */
+export async function markBatchPaid(ctx: AppContext, batchId: string, reference: string | undefined, who: Who) {
+  await ctx.db.writer.run(async (trx) => {
+    const batch = await trx.selectFrom('payout_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+    if (!batch) throw notFound('Payout batch');
+    if (batch.status === 'paid') return;
+    const pending = await trx.selectFrom('payouts').select(['id', 'phone_hash']).where('batch_id', '=', batchId).where('status', '=', 'pending').execute();
+    const now = nowIso();
+    for (const p of pending) {
+      const ledger = await loadEntries(trx, { txnIds: [payoutTxnId(p.id)], refs: [p.id] });
+      await insertEntries(trx, payoutSettledEntries(ledger, { txnId: `settled:${p.id}`, payoutTxnId: payoutTxnId(p.id) }), { payoutId: p.id });
+      await trx.updateTable('payouts').set({ status: 'paid', paid_at: now, provider_reference: reference ?? null }).where('id', '=', p.id).execute();
+    }
+    await trx.updateTable('payout_batches').set({ status: 'paid', paid_at: now }).where('id', '=', batchId).execute();
+    await recordAudit(trx, { ...who, action: 'payout_batch.mark_paid', targetType: 'payout_batch', targetId: batchId, details: { payouts: pending.length, reference: reference ?? null } });
+  });
+  return getPayoutBatch(ctx, batchId);
+}
+
+/** A payout the provider rejected: the money is owed to the customer again and joins the next batch. */
+export async function markPayoutFailed(ctx: AppContext, payoutId: string, reason: string, who: Who) {
+  await ctx.db.writer.run(async (trx) => {
+    const p = await trx.selectFrom('payouts').selectAll().where('id', '=', payoutId).executeTakeFirst();
+    if (!p) throw notFound('Payout');
+    if (p.status !== 'pending') throw new AppError('conflict', `Only pending payouts can fail; this one is ${p.status}.`);
+    await lockCustomer(trx, ctx.db.dialect, p.phone_hash);
+    const ledger = [...(await customerEntries(trx, p.phone_hash)), ...(await loadEntries(trx, { txnIds: [payoutTxnId(p.id)], refs: [p.id] }))];
+    await insertEntries(trx, payoutFailedEntries(ledger, { txnId: `failed:${p.id}`, payoutTxnId: payoutTxnId(p.id) }), { payoutId: p.id });
+    await trx.updateTable('payouts').set({ status: 'failed' }).where('id', '=', p.id).execute();
+    await recordAudit(trx, { ...who, action: 'payout.mark_failed', targetType: 'payout', targetId: p.id, details: { reason } });
+  });
+}

@@ -1,0 +1,127 @@
+import type { Selectable, Transaction } from 'kysely';
+import { DateTime } from 'luxon';
+import type { Database, RewardsTable } from '../db/schema.js';
+import type { AppContext } from '../http/context.js';
+import { AppError, notFound } from '../core/errors.js';
+import { newId, nowIso } from '../core/ids.js';
+import { getBusinessSettings } from '../settings/business-settings.js';
+import { computeReward, remainingBudget, type RewardResult } from './compute.js';
+import { rewardEntries, reversalEntries, expenseAccount } from './ledger.js';
+import { customerEntries, insertEntries, loadEntries, lockCustomer } from './ledger-store.js';
+
+export type RewardRow = Selectable<RewardsTable>;
+/** Job enqueued when a rewarded purchase is (partly) refunded. */
+export const REFUND_CLAWBACK_JOB = 'rewards.refund_clawback';
+export const rewardTxnId = (rewardId: string) => `reward:${rewardId}`;
+export const reversalTxnId = (rewardId: string) => `reversal:${rewardId}`;
+
+/** Statuses that count against budgets: money promised or paid. */
+const COMMITTED = ['awaiting_phone', 'awaiting_verification', 'held', 'approved'];
+
+const stockholm = (now: Date) => DateTime.fromJSDate(now, { zone: 'Europe/Stockholm' });
+
+async function spentSince(ctx: AppContext, where: { businessId?: string; phoneHash?: string }, since: DateTime): Promise<number> {
+  let q = ctx.db.kysely.selectFrom('rewards').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('total')).where('status', 'in', COMMITTED).where('created_at', '>=', since.toUTC().toISO()!);
+  if (where.businessId) q = q.where('business_id', '=', where.businessId);
+  if (where.phoneHash) q = q.where('phone_hash', '=', where.phoneHash);
+  return Number((await q.executeTakeFirstOrThrow()).total);
+}
+
+/** The reward a score earns on a verified amount, within the business's caps and budgets (Stockholm days and months). */
+export async function computeRewardFor(ctx: AppContext, p: { businessId: string; score: number; amountMinor: number; currency: string; phoneHash: string | null; now?: Date }): Promise<RewardResult> {
+  const { rewards: settings } = await getBusinessSettings(ctx.db, p.businessId);
+  const now = stockholm(p.now ?? new Date());
+  const [day, month, customerDay] = await Promise.all([
+    spentSince(ctx, { businessId: p.businessId }, now.startOf('day')),
+    spentSince(ctx, { businessId: p.businessId }, now.startOf('month')),
+    p.phoneHash ? spentSince(ctx, { phoneHash: p.phoneHash }, now.startOf('day')) : Promise.resolve(0),
+  ]);
+  return computeReward({
+    score: p.score,
+    purchaseAmountMinor: p.amountMinor,
+    currency: p.currency,
+    settings,
+    budget: {
+      dailyRemainingMinor: remainingBudget(settings.dailyBudgetMinor, day),
+      monthlyRemainingMinor: remainingBudget(settings.monthlyBudgetMinor, month),
+      customerDailyRemainingMinor: p.phoneHash ? remainingBudget(settings.perCustomerDailyCapMinor, customerDay) : null,
+    },
+  });
+}
+
+export async function insertReward(trx: Transaction<Database>, p: { sessionId: string; businessId: string; transactionId: string | null; result: RewardResult; status: string; phoneHash: string | null; details?: Record<string, unknown> }): Promise<RewardRow> {
+  const now = nowIso();
+  const row = {
+    id: newId(),
+    session_id: p.sessionId,
+    business_id: p.businessId,
+    transaction_id: p.transactionId,
+    amount_minor: p.result.amountMinor,
+    bps: p.result.bps,
+    tier: p.result.tier.name,
+    status: p.result.amountMinor > 0 ? p.status : 'none',
+    phone_hash: p.phoneHash,
+    details: JSON.stringify({ appliedCaps: p.result.appliedCaps, explanation: p.result.explanation, tierLabelSv: p.result.tier.labelSv, uncappedMinor: p.result.uncappedMinor, ...p.details }),
+    decided_by: null,
+    decided_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await trx.insertInto('rewards').values(row).execute();
+  return row;
+}
+
+/**
+ * Books an approved reward into the customer's payable balance once the phone number is known.
+ * Returns the new status. Safe to call repeatedly: only `awaiting_phone` rewards with a phone book.
+ */
+export async function bookIfReady(ctx: AppContext, trx: Transaction<Database>, rewardId: string): Promise<string> {
+  const reward = await trx.selectFrom('rewards').selectAll().where('id', '=', rewardId).executeTakeFirstOrThrow();
+  if (reward.status !== 'awaiting_phone' || !reward.phone_hash || reward.amount_minor <= 0) return reward.status;
+  await lockCustomer(trx, ctx.db.dialect, reward.phone_hash);
+  const ledger = [...(await customerEntries(trx, reward.phone_hash)), ...(await loadEntries(trx, { txnIds: [rewardTxnId(reward.id)] }))];
+  const result = rewardEntries(ledger, { txnId: rewardTxnId(reward.id), businessId: reward.business_id, customerId: reward.phone_hash, amountMinor: reward.amount_minor, ref: reward.session_id });
+  await insertEntries(trx, result, { businessId: reward.business_id, rewardId: reward.id });
+  await trx.updateTable('rewards').set({ status: 'approved', updated_at: nowIso() }).where('id', '=', reward.id).execute();
+  ctx.metrics.rewardAmount.observe(reward.amount_minor / 100);
+  return 'approved';
+}
+
+/** Operator decision on a held reward (fraud review) — audited by the caller's transaction. */
+export async function decideHeldReward(ctx: AppContext, rewardId: string, decision: 'approve' | 'reject', actor: string) {
+  return ctx.db.writer.run(async (trx) => {
+    const reward = await trx.selectFrom('rewards').selectAll().where('id', '=', rewardId).executeTakeFirst();
+    if (!reward) throw notFound('Reward');
+    if (reward.status !== 'held') throw new AppError('conflict', `Only held rewards can be decided; this one is ${reward.status}.`);
+    const status = decision === 'approve' ? 'awaiting_phone' : 'rejected';
+    await trx.updateTable('rewards').set({ status, decided_by: actor, decided_at: nowIso(), updated_at: nowIso() }).where('id', '=', rewardId).execute();
+    const final = decision === 'approve' ? await bookIfReady(ctx, trx, rewardId) : status;
+    return { ...reward, status: final };
+  });
+}
+
+/**
+ * Refund claw-back: a refunded purchase loses its reward. Booked rewards are reversed in the ledger
+ * (a partial refund reverses the same share of the reward); unbooked ones are simply cancelled.
+ */
+export async function reverseRewardForTransaction(ctx: AppContext, transactionId: string): Promise<void> {
+  await ctx.db.writer.run(async (trx) => {
+    const reward = await trx.selectFrom('rewards').selectAll().where('transaction_id', '=', transactionId).executeTakeFirst();
+    const tx = await trx.selectFrom('transactions').select(['amount_minor', 'refunded_amount_minor']).where('id', '=', transactionId).executeTakeFirst();
+    if (!reward || !tx || tx.refunded_amount_minor <= 0 || ['rejected', 'reversed', 'none'].includes(reward.status)) return;
+    const share = Math.min(1, tx.refunded_amount_minor / tx.amount_minor);
+    const target = share >= 1 ? reward.amount_minor : Math.floor(reward.amount_minor * share);
+    if (reward.status !== 'approved') {
+      if (share >= 1) await trx.updateTable('rewards').set({ status: 'reversed', updated_at: nowIso() }).where('id', '=', reward.id).execute();
+      return;
+    }
+    await lockCustomer(trx, ctx.db.dialect, reward.phone_hash!);
+    const ledger = [...(await customerEntries(trx, reward.phone_hash!)), ...(await loadEntries(trx, { txnIds: [rewardTxnId(reward.id)], refs: [reward.id] }))];
+    const alreadyReversed = ledger.filter((e) => e.kind === 'reversal' && e.account === expenseAccount(reward.business_id) && e.ref === rewardTxnId(reward.id)).reduce((s, e) => s - e.amountMinor, 0);
+    const amount = target - alreadyReversed;
+    if (amount <= 0) return;
+    const txnId = `${reversalTxnId(reward.id)}:${alreadyReversed}`;
+    await insertEntries(trx, reversalEntries(ledger, { txnId, rewardTxnId: rewardTxnId(reward.id), amountMinor: amount }), { businessId: reward.business_id, rewardId: reward.id });
+    if (share >= 1) await trx.updateTable('rewards').set({ status: 'reversed', updated_at: nowIso() }).where('id', '=', reward.id).execute();
+  });
+}

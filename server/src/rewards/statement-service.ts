@@ -1,0 +1,45 @@
+import { DateTime } from 'luxon';
+import type { AppContext } from '../http/context.js';
+import { AppError } from '../core/errors.js';
+import { getBusinessRow } from '../businesses/business-service.js';
+import { getBusinessSettings } from '../settings/business-settings.js';
+import { expenseAccount, writeoffAccount } from './ledger.js';
+import { monthlyStatement, type StatementItem } from './statement.js';
+
+/** Monthly statement of a business from its ledger: rewards charged, reversals, 20 % commission, 25 % VAT on it. */
+export async function statementFor(ctx: AppContext, businessId: string, month: string) {
+  const start = DateTime.fromFormat(month, 'yyyy-MM', { zone: 'Europe/Stockholm' });
+  if (!start.isValid) throw new AppError('validation_failed', 'month must be YYYY-MM');
+  const business = await getBusinessRow(ctx.db, businessId);
+  const { rewards: settings } = await getBusinessSettings(ctx.db, businessId);
+  const rows = await ctx.db.kysely
+    .selectFrom('ledger_entries as e')
+    .leftJoin('rewards as r', 'r.id', 'e.reward_id')
+    .select(['e.kind', 'e.account', 'e.txn_id', 'e.amount_minor', 'e.created_at', 'r.session_id'])
+    .where('e.account', 'in', [expenseAccount(businessId), writeoffAccount(businessId)])
+    .where('e.created_at', '>=', start.toUTC().toISO()!)
+    .where('e.created_at', '<', start.plus({ months: 1 }).toUTC().toISO()!)
+    .execute();
+  const item = (r: (typeof rows)[number]): StatementItem => ({
+    date: DateTime.fromISO(r.created_at).setZone('Europe/Stockholm').toISODate()!,
+    amountMinor: Math.abs(r.amount_minor),
+    sessionId: r.session_id ?? 'unknown',
+  });
+  // A claw-back credits the business only for what was recovered from the customer; the part already
+  // paid out (written off) stays charged.
+  const writtenOff = new Map(rows.filter((r) => r.account === writeoffAccount(businessId)).map((r) => [r.txn_id, r.amount_minor]));
+  const expense = rows.filter((r) => r.account === expenseAccount(businessId));
+  const reversals = expense
+    .filter((r) => r.kind === 'reversal')
+    .map((r) => ({ ...item(r), amountMinor: Math.abs(r.amount_minor) - (writtenOff.get(r.txn_id) ?? 0) }))
+    .filter((r) => r.amountMinor > 0);
+  return monthlyStatement({
+    businessName: business.name,
+    orgNumber: business.org_number,
+    month,
+    rewards: expense.filter((r) => r.kind === 'reward').map(item),
+    reversals,
+    commissionBps: settings.commissionBps,
+    vatBps: settings.vatBps,
+  });
+}

@@ -1,0 +1,73 @@
+/** Shared test corpora for the fraud tests (not a test file itself). */
+
+/** Unrelated feedback texts of 25–35 words, Swedish and English. */
+export const FEEDBACK_CORPUS: readonly string[] = [
+  'Jag köpte en stor latte och en kanelbulle vid lunchtid och kaffet var varmt och gott men kön var väldigt lång eftersom bara en person jobbade i kassan hela tiden',
+  'Personalen i butiken var trevlig och hjälpsam när jag letade efter glutenfritt bröd men hyllorna var halvtomma och priserna kändes höga jämfört med andra affärer i området',
+  'Maten kom snabbt och portionen var generös men pastan var lite för salt och servitören glömde ta med vattnet som vi bad om två gånger under kvällen tyvärr',
+  'Självutcheckningen strulade igen så jag fick ropa på personal tre gånger innan någon kom och hjälpte mig med en vara som inte gick att skanna ordentligt',
+  'Vi firade min mammas födelsedag och fick ett fint bord vid fönstret där solen lyste in och kocken kom ut och sjöng vilket var en väldigt rolig överraskning',
+  'Frukt och grönt såg fräscht ut den här gången men mjölkhyllan var tom redan klockan fem på eftermiddagen vilket är irriterande när man handlar efter jobbet',
+  'Tjejen i kassan var jättegullig mot mina barn och gav dem varsitt klistermärke medan vi väntade på att kortterminalen skulle starta om efter ett tekniskt fel',
+  'Parkeringen utanför var full så vi fick ställa bilen långt bort och skyltningen till entrén var dålig men väl inne var det lugnt och lätt att hitta allt',
+  'The barista remembered my order from last week which was a nice touch but the music was far too loud and the tables near the window were sticky and not cleaned',
+  'I ordered the vegetarian burger with sweet potato fries and everything tasted great although it took almost forty minutes before the food finally arrived at our table',
+  'The fitting rooms were crowded and nobody was there to help us find other sizes so we left without buying the jacket we had come into the store for',
+  'Checkout was quick and the cashier helped me pack my bags which I appreciated because I had my toddler with me and my hands were completely full all morning',
+];
+
+/** Real short sentences (Swedish and English) that must not look like gibberish. */
+export const REAL_SENTENCES: readonly string[] = [
+  'Kaffet var gott men kön var lång.',
+  'Personalen var väldigt trevlig och hjälpsam.',
+  'Maten var kall när den kom till bordet, tyvärr.',
+  'Bra service! Jag kommer definitivt tillbaka nästa vecka.',
+  'Det tog över tjugo minuter att få betala i kassan.',
+  'Mysig atmosfär men musiken var alldeles för hög.',
+  'Kvällsljuset genom fönstren gjorde stämningen fin.',
+  'Hyllorna var halvtomma på onsdagskvällen.',
+  'Utmärkt omdöme av personalen när det blev fel på beställningen.',
+  'Hej! Köpte en latte för 45 kr kl 14:30, den var ljummen.',
+  'Asså kaffet var typ helt okej men bullen va torr',
+  'Köttbullarna smakade som hos mormor, underbart!',
+  'Strumpbyxorna jag köpte gick sönder direkt',
+  'mkt bra, snabbt o smidigt',
+  'Björn i charkdisken gav bra tips om ostar.',
+  'Vi swishade och det gick smidigt.',
+  'Snyggt!',
+  'Tack!',
+  'Great coffee but the queue was far too long.',
+  'The staff were friendly and the store was clean.',
+  "I didn't get a receipt and the cashier wasn't sure how to print one.",
+  "Honestly the best cinnamon bun I've had in Stockholm.",
+  'The fitting rooms were crowded and nobody helped us.',
+  'Rhythm of the music was nice, but the property next door was noisy.',
+  "It's a cosy place but the wifi kept dropping.",
+];
+
+/** Keyboard mashing and filler that must score as gibberish. */
+export const MASHES: readonly string[] = [
+  'sdkfj wqer zxcv',
+  'asdfasdf',
+  'jjjjjjjj',
+  'qwerty',
+  'asdf jkl ö',
+  'lkjhg poiuy',
+  'hjkl hjkl hjkl',
+  'xcvbn mnbv',
+  'kjsdhf kjsdhf ksjdhf',
+  'ghfj dkls wpeo',
+  'a s d f g h',
+  'bra bra bra bra bra bra bra',
+  'det var bra det var bra det var bra det var bra',
+  '!!!!!!!!',
+  '123123123',
+  'qwe asd zxc',
+  'ökjl ädfk',
+  'djfkdjfkdjf',
+  'tyty tyty tyty',
+  'brtx klpw snvd',
+  'aeiou aeiou',
+  'qazwsx edcrfv',
+  'hdhdhdhd jsjsjs',
+];

@@ -1,0 +1,48 @@
+import type { TestPlatform } from './platform.js';
+import { setupConnection, type ConnectionSetup } from './fixtures.js';
+import { squarePayment } from './pos-payloads.js';
+
+export interface CustomerSession {
+  sessionId: string;
+  token: string;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): ReturnType<TestPlatform['api']>;
+}
+
+let deviceSeq = 0;
+
+/** Starts a session the way the customer app does (QR token or store code), with its own device id. */
+export async function startSession(p: TestPlatform, by: { qrToken?: string; storeCode?: string }, opts: { deviceId?: string; locale?: 'sv' | 'en' } = {}): Promise<CustomerSession> {
+  const deviceId = opts.deviceId ?? `device-test-${process.pid}-${Date.now()}-${deviceSeq++}`;
+  const res = await p.api('POST', '/api/v1/feedback-sessions', { ...by, locale: opts.locale ?? 'sv' }, { 'x-device-id': deviceId });
+  if (res.status !== 201) throw new Error(`startSession: ${res.status} ${res.text}`);
+  const { sessionId, sessionToken } = res.body as { sessionId: string; sessionToken: string };
+  return {
+    sessionId,
+    token: sessionToken,
+    call: (method, path, body, headers = {}) => p.api(method, `/api/v1/feedback-sessions/${sessionId}${path}`, body, { authorization: `Bearer ${sessionToken}`, 'x-device-id': deviceId, ...headers }),
+  };
+}
+
+export async function locationQr(p: TestPlatform, c: ConnectionSetup): Promise<{ qrToken: string; storeCode: string }> {
+  const res = await p.admin('GET', `/admin/businesses/${c.businessId}/locations/${c.locationId}`);
+  return { qrToken: res.body.qrToken, storeCode: res.body.storeCode };
+}
+
+/** A Square sale at the connection's location, `minutesAgo` before now, ingested and applied. */
+export async function ingestSale(p: TestPlatform, c: ConnectionSetup, amountMinor: number, minutesAgo = 5, last4 = '4242'): Promise<{ paymentId: string; occurredAt: string }> {
+  const occurredAt = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  const paymentId = `P${Math.random().toString(36).slice(2, 14)}`;
+  const wh = squarePayment(c, { amount: amountMinor, createdAt: occurredAt, paymentId, last4 });
+  const res = await p.api('POST', wh.path, wh.body, wh.headers);
+  if (res.status !== 200) throw new Error(`ingestSale: ${res.status} ${res.text}`);
+  await p.ctx.queue.drain();
+  return { paymentId, occurredAt };
+}
+
+export const RICH_FEEDBACK_SV =
+  'Jag beställde en cappuccino och en kanelbulle vid kassan kl 12. Anna som jobbade var väldigt trevlig och förklarade skillnaden mellan bönorna. ' +
+  'Kaffet var perfekt tempererat men kanelbullen var lite torr, troligen från igår. Det vore bra om ni märkte upp vilka bullar som är nybakade. Kön tog ungefär tio minuter eftersom bara en kassa var öppen.';
+
+export async function squareSetup(p: TestPlatform): Promise<ConnectionSetup> {
+  return setupConnection(p, 'square');
+}
