@@ -57,6 +57,8 @@ export interface EvalReport {
 }
 
 const EVAL_FILE = fileURLToPath(new URL('../eval/feedback-eval.json', import.meta.url));
+/** Written after tuning and never used to tune: an out-of-sample sanity check. */
+export const HOLDOUT_FILE = fileURLToPath(new URL('../eval/feedback-holdout.json', import.meta.url));
 
 export function loadEvalSet(file = EVAL_FILE): EvalSet {
   return JSON.parse(readFileSync(file, 'utf8')) as EvalSet;
@@ -168,7 +170,23 @@ export function buildReport(scored: ScoredItem[]): EvalReport {
   };
 }
 
-export function renderMarkdown(r: EvalReport, bands: EvalSet['bands']): string {
+function holdoutSection(h: EvalReport | undefined): string[] {
+  if (!h) return [];
+  return [
+    '## Hold-out check',
+    '',
+    `\`server/eval/feedback-holdout.json\`: ${h.items} items written after tuning and never used to tune.`,
+    '',
+    '| band | n | mean | min | max | in band |',
+    '|---|---|---|---|---|---|',
+    ...BANDS.map((b) => `| ${b} | ${h.perBand[b].n} | ${h.perBand[b].mean} | ${h.perBand[b].min} | ${h.perBand[b].max} | ${(h.perBand[b].agreement * 100).toFixed(1)}% |`),
+    '',
+    `- Band agreement ${(h.bandAgreement * 100).toFixed(1)}%, ranking accuracy ${h.rankingAccuracy}, Spearman ${h.spearman}, highest zero-band score ${h.zeroMax}.`,
+    '',
+  ];
+}
+
+export function renderMarkdown(r: EvalReport, bands: EvalSet['bands'], holdout?: EvalReport): string {
   const lines = [
     '# Scoring evaluation (embedded scorer)',
     '',
@@ -196,6 +214,7 @@ export function renderMarkdown(r: EvalReport, bands: EvalSet['bands']): string {
     '|---|---|---|---|---|',
     ...r.worstMisses.map((m) => `| ${m.id} | ${m.band} | ${m.score} | ${m.miss} | ${m.text.replace(/\|/g, '\\|').slice(0, 120)} |`),
     '',
+    ...holdoutSection(holdout),
   ];
   return lines.join('\n');
 }
@@ -203,9 +222,10 @@ export function renderMarkdown(r: EvalReport, bands: EvalSet['bands']): string {
 function main(): void {
   const set = loadEvalSet();
   const report = buildReport(scoreItems(set));
+  const holdout = buildReport(scoreItems(loadEvalSet(HOLDOUT_FILE)));
   const dir = new URL('../eval/', import.meta.url);
-  writeFileSync(new URL('report.json', dir), `${JSON.stringify(report, null, 2)}\n`);
-  const md = renderMarkdown(report, set.bands);
+  writeFileSync(new URL('report.json', dir), `${JSON.stringify({ ...report, holdout }, null, 2)}\n`);
+  const md = renderMarkdown(report, set.bands, holdout);
   writeFileSync(new URL('report.md', dir), md);
   console.log(md);
 }

@@ -12,7 +12,10 @@ function printBanner(config: Config, url: string, demo: Awaited<ReturnType<typeo
   if (config.env !== 'production') {
     lines.push(`  Admin token:   ${config.adminToken}${config.generatedSecrets.includes('ADMIN_TOKEN') ? '  (generated, kept in ' + config.dataDir + '/secrets.json)' : ''}`);
     lines.push(`  Try it:        curl -H "Authorization: Bearer ${config.adminToken}" ${config.publicBaseUrl}/admin/businesses`);
-    if (demo) lines.push(`  Demo webhook:  npm run demo:webhook   (a signed Square sale for "${demo.businessName}", then listed under its transactions)`);
+    if (demo) {
+      lines.push(`  Demo webhook:  npm run demo:webhook    (a signed Square sale for "${demo.businessName}", then listed under its transactions)`);
+      lines.push('  Demo loop:     npm run demo:feedback   (sale → QR session → verify → feedback → score → reward → Swish number)');
+    }
   }
   process.stdout.write(lines.join('\n') + '\n\n');
 }

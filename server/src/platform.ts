@@ -52,11 +52,12 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
   const startup = new StartupPhases();
   const log = opts.logger ?? createLogger(config.logLevel);
   startup.mark('config');
-  const db = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous });
+  const metrics = createMetrics();
+  const dialect = config.database.kind;
+  const db = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous, onQuery: (ms) => metrics.dbQueryDuration.observe({ dialect }, ms / 1000) });
   startup.mark('database_open');
   const applied = await migrateToLatest(db);
   startup.mark('migrations');
-  const metrics = createMetrics();
   const queue = new JobQueue(db, log.child({ component: 'queue' }), config.queue);
   const ctx: AppContext = { config, db, queue, log, metrics, startup, services: opts.services ?? createServices(config), state: { ready: false, shuttingDown: false } };
   const scheduler = new Scheduler(ctx, registerJobs(ctx));

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type KyselyConfig } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config/load.js';
 import type { Database } from './schema.js';
@@ -22,6 +22,16 @@ export interface Db {
 export interface OpenOptions {
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   poolSize?: number;
+  /** Called with every query's duration in milliseconds (for the db_query_duration_seconds metric). */
+  onQuery?: (ms: number) => void;
+}
+
+function queryLogger(opts: OpenOptions): KyselyConfig['log'] {
+  const onQuery = opts.onQuery;
+  if (!onQuery) return undefined;
+  return (event) => {
+    if (event.level === 'query' || event.level === 'error') onQuery(event.queryDurationMillis);
+  };
 }
 
 function openSqlite(file: string, opts: OpenOptions): { kysely: Kysely<Database>; raw: SqliteDatabase.Database } {
@@ -32,7 +42,7 @@ function openSqlite(file: string, opts: OpenOptions): { kysely: Kysely<Database>
   raw.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
-  return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) }), raw };
+  return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }), log: queryLogger(opts) }), raw };
 }
 
 // COUNT(*) and SUM() come back from pg as strings (int8); integer columns are int4 and arrive as numbers.
@@ -42,7 +52,7 @@ function openPostgres(url: string, opts: OpenOptions): { kysely: Kysely<Database
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 20, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  return { kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
+  return { kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(opts) }), pool };
 }
 
 export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db {

@@ -1,7 +1,9 @@
 import type { AppContext } from '../http/context.js';
 import { AppError } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
-import { ScoringUnavailableError, type ConversationTurn, type ScoreResult } from '../scoring/types.js';
+import { ScoringUnavailableError, type ConversationTurn, type FollowUpQuestion, type ScoreResult, type ScoringContext } from '../scoring/types.js';
+import { CATEGORY_PROMPTS, localizeBusinessQuestion } from '../scoring/follow-up.js';
+import { detectLanguage } from '../scoring/language.js';
 import { assessSessionRisk, storeFingerprints, type RiskAssessment } from '../fraud/fraud-service.js';
 import { computeRewardFor, insertReward, bookIfReady } from '../rewards/reward-service.js';
 import { loadScoringContext } from './scoring-context.js';
@@ -20,13 +22,25 @@ const toTurns = (rows: { role: string; text: string; question_id: string | null 
 
 async function appendTurn(ctx: AppContext, sessionId: string, turn: { role: 'assistant' | 'customer'; text: string; source: string; questionId?: string | null }, sessionPatch: Record<string, unknown> = {}) {
   await ctx.db.writer.run(async (trx) => {
+    // Guarded state change first: a turn racing a finish on the same session loses cleanly (409)
+    // instead of reopening a completed session.
+    const moved = await trx.updateTable('feedback_sessions').set({ status: 'in_conversation', updated_at: nowIso(), ...sessionPatch }).where('id', '=', sessionId).where('status', 'in', OPEN_FOR_FEEDBACK).executeTakeFirst();
+    if (moved.numUpdatedRows === 0n) throw new AppError('session_state', 'Feedback for this session is already complete.');
     const last = await trx.selectFrom('feedback_turns').select((eb) => eb.fn.max('seq').as('seq')).where('session_id', '=', sessionId).executeTakeFirst();
     await trx
       .insertInto('feedback_turns')
       .values({ id: newId(), session_id: sessionId, seq: Number(last?.seq ?? 0) + 1, role: turn.role, text: turn.text, source: turn.source, question_id: turn.questionId ?? null, created_at: nowIso() })
       .execute();
-    await trx.updateTable('feedback_sessions').set({ status: 'in_conversation', updated_at: nowIso(), ...sessionPatch }).where('id', '=', sessionId).execute();
   });
+}
+
+/**
+ * Checked before the input is read as well: a recording for a session that cannot take feedback
+ * (not verified yet, or already complete) must never be sent to the transcription provider.
+ */
+export function assertAcceptsFeedback(session: SessionRow): void {
+  if (session.status === 'open') throw new AppError('session_not_verified');
+  if (!OPEN_FOR_FEEDBACK.includes(session.status)) throw new AppError('session_state', 'Feedback for this session is already complete.');
 }
 
 /**
@@ -36,15 +50,15 @@ async function appendTurn(ctx: AppContext, sessionId: string, turn: { role: 'ass
  * result returned as `{status: "completed", qualityScore, …}`.
  */
 export async function submitTurn(ctx: AppContext, session: SessionRow, input: FeedbackInput) {
-  if (session.status === 'open') throw new AppError('session_not_verified');
-  if (!OPEN_FOR_FEEDBACK.includes(session.status)) throw new AppError('session_state', 'Feedback for this session is already complete.');
+  assertAcceptsFeedback(session);
   const priorAssistant = (await loadTurns(ctx, session.id)).filter((t) => t.role === 'assistant').at(-1);
   await appendTurn(ctx, session.id, { role: 'customer', text: input.text, source: input.source, questionId: priorAssistant?.question_id ?? null });
   const transcript = input.source === 'voice' ? { text: input.text, ...input.transcript } : undefined;
   if (!input.finish && session.follow_ups_asked < MAX_FOLLOW_UPS) {
     const context = await loadScoringContext(ctx, session.business_id);
     const turns = toTurns(await loadTurns(ctx, session.id));
-    const question = await ctx.services.followUps.nextQuestion({ turns, context, askedSoFar: session.follow_ups_asked }).catch(() => null);
+    const generated = await ctx.services.followUps.nextQuestion({ turns, context, askedSoFar: session.follow_ups_asked }).catch(() => null);
+    const question = generated && inSessionLanguage(generated, session, turns, context);
     if (question) {
       await appendTurn(ctx, session.id, { role: 'assistant', text: question.text, source: 'system', questionId: question.questionId ?? null }, { follow_ups_asked: session.follow_ups_asked + 1 });
       return { status: 'follow_up' as const, followUp: { text: question.text, questionId: question.questionId ?? null, remaining: MAX_FOLLOW_UPS - session.follow_ups_asked - 1 }, ...(transcript ? { transcript } : {}) };
@@ -52,6 +66,21 @@ export async function submitTurn(ctx: AppContext, session: SessionRow, input: Fe
   }
   const result = await finishConversation(ctx, { ...session, status: 'in_conversation' });
   return { ...result, ...(transcript ? { transcript } : {}) };
+}
+
+/**
+ * The generator follows the language the customer writes in, defaulting to Swedish; when that
+ * language cannot be told ("ok", "10/10"), the locale the customer chose in the app decides instead.
+ */
+function inSessionLanguage(q: FollowUpQuestion, session: SessionRow, turns: ConversationTurn[], context: ScoringContext): FollowUpQuestion {
+  const locale = session.locale === 'en' ? 'en' : 'sv';
+  if (q.language === locale) return q;
+  const customerText = turns.filter((t) => t.role === 'customer').map((t) => t.text).join('\n');
+  if (detectLanguage(customerText) !== 'other') return q;
+  const own = q.questionId ? context.questions.find((bq) => bq.id === q.questionId) : undefined;
+  if (own) return { ...q, text: localizeBusinessQuestion(own.text, locale), language: locale };
+  const prompt = Object.values(CATEGORY_PROMPTS).find((p) => p[q.language] === q.text);
+  return prompt ? { ...q, text: prompt[locale], language: locale } : q;
 }
 
 /** Scores the whole conversation, assesses fraud and computes the reward, all recorded in one commit. */

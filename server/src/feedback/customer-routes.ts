@@ -7,7 +7,7 @@ import { getBusinessSettings } from '../settings/business-settings.js';
 import { authenticateSession, createSession, findPublicLocation, type PublicLocation } from './session-service.js';
 import { verifyPurchase } from './verify-service.js';
 import { submitClaim } from './store-claim-service.js';
-import { finishConversation, submitTurn, describeSession } from './conversation-service.js';
+import { assertAcceptsFeedback, finishConversation, submitTurn, describeSession } from './conversation-service.js';
 import { readFeedbackRequest } from './feedback-input.js';
 import { registerPayoutPhone } from './payout-phone-service.js';
 
@@ -91,6 +91,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { tags: ['customer'], summary: 'Give feedback (JSON {text, finish?} or multipart audio); one conversation turn', params: ZSessionParams }, config: perIp(60), bodyLimit: 1024 * 1024 },
       async (req) => {
         const session = await authenticateSession(ctx.db, req.params.sessionId, sessionToken(req));
+        assertAcceptsFeedback(session); // before reading: no transcription for a session that cannot take feedback
         const input = await readFeedbackRequest(ctx, req, session);
         return submitTurn(ctx, session, input);
       },

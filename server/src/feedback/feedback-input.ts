@@ -39,15 +39,21 @@ async function readVoiceTurn(ctx: AppContext, req: FastifyRequest, session: Sess
   if (!transcriber) throw new AppError('voice_unavailable');
   let audio: { bytes: Buffer; mimeType: string; filename?: string } | null = null;
   let finish = false;
-  for await (const part of req.parts({ limits: { fileSize: MAX_AUDIO_BYTES, files: 1, fields: 4 } })) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'audio') throw new AppError('validation_failed', 'The recording must be sent in the field "audio".');
-      // Kept in memory only; the transcriber writes a private temp file that is removed in a finally.
-      const bytes = await part.toBuffer();
-      audio = { bytes, mimeType: part.mimetype, filename: part.filename };
-    } else if (part.fieldname === 'finish') {
-      finish = String(part.value) === 'true';
+  try {
+    for await (const part of req.parts({ limits: { fileSize: MAX_AUDIO_BYTES, files: 1, fields: 4 } })) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'audio') throw new AppError('validation_failed', 'The recording must be sent in the field "audio".');
+        // Kept in memory only; the transcriber writes a private temp file that is removed in a finally.
+        const bytes = await part.toBuffer();
+        audio = { bytes, mimeType: part.mimetype, filename: part.filename };
+      } else if (part.fieldname === 'finish') {
+        finish = String(part.value) === 'true';
+      }
     }
+  } catch (err) {
+    // Over the byte cap is a recording that is too long: same answer as an over-long WAV header.
+    if ((err as { code?: string })?.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('audio_too_long');
+    throw err;
   }
   if (!audio || audio.bytes.length === 0) throw new AppError('validation_failed', 'No recording received (multipart field "audio").');
   try {

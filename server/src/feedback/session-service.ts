@@ -76,8 +76,9 @@ export async function authenticateSession(db: Db, sessionId: string, token: stri
   return row;
 }
 
+/** Past its 30 minutes, or already marked expired by the expiry job (whose clock may run ahead of ours). */
 export function isExpired(row: SessionRow, now = new Date()): boolean {
-  return row.status !== 'completed' && row.expires_at < now.toISOString();
+  return row.status === 'expired' || (row.status !== 'completed' && row.expires_at < now.toISOString());
 }
 
 export async function setSessionStatus(db: Db, id: string, status: string): Promise<void> {

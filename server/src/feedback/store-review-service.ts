@@ -6,7 +6,8 @@ import { recordAudit } from '../audit/audit-log.js';
 import { csvCell, csvDocument } from '../rewards/csv.js';
 import { formatMinorPlain, parseSekAmount } from '../rewards/money.js';
 import { getBusinessSettings } from '../settings/business-settings.js';
-import { bookIfReady, computeRewardFor } from '../rewards/reward-service.js';
+import { bookIfReady } from '../rewards/reward-service.js';
+import { computeReward, remainingBudget, type RewardResult } from '../rewards/compute.js';
 
 /** The original product's tolerance for the shop's verified amount against the customer's claim. */
 export const AMOUNT_TOLERANCE_MINOR = 50;
@@ -35,38 +36,82 @@ export async function exportClaimsCsv(ctx: AppContext, businessId: string): Prom
   return csvDocument([header, ...rows]);
 }
 
-function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
+/** The separator the file uses, judged from its header line: ';' (Swedish Excel, our export), ',' or tab. */
+function detectSeparator(text: string): string {
+  const counts = new Map<string, number>([[';', 0], [',', 0], ['\t', 0]]);
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+  }
+  const [best] = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  return best![1] > 0 ? best![0] : ';';
+}
+
+/**
+ * RFC 4180-style records (a cell that starts with a quote may hold the separator, doubled quotes and
+ * line breaks; a quote inside an unquoted cell is just a character), each with the file line it starts
+ * on so errors point at the line the shop sees. A quote left open swallows the rest of the file: that
+ * record is not returned and its line is reported instead.
+ */
+function parseCsv(text: string, sep: string): { records: { line: number; cells: string[] }[]; unterminatedAt: number | null } {
+  const records: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
   let cur = '';
   let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted && ch === '"' && line[i + 1] === '"') {
-      cur += '"';
-      i++;
-    } else if (ch === '"') {
-      quoted = !quoted;
-    } else if ((ch === ';' || ch === ',') && !quoted) {
+  let line = 1;
+  let start = 1;
+  const endRecord = () => {
+    cells.push(cur);
+    records.push({ line: start, cells: cells.map((c) => c.trim()) });
+    cells = [];
+    cur = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') {
+        quoted = false;
+      } else {
+        if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
+        cur += ch;
+      }
+    } else if (ch === '"' && cur.trim() === '') {
+      quoted = true;
+      cur = '';
+    } else if (ch === sep) {
       cells.push(cur);
       cur = '';
+    } else if (ch === '\r' || ch === '\n') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      start = line;
     } else {
       cur += ch;
     }
   }
-  cells.push(cur);
-  return cells.map((c) => c.trim());
+  if (quoted) return { records, unterminatedAt: start };
+  if (cur !== '' || cells.length > 0) endRecord();
+  return { records, unterminatedAt: null };
 }
 
 /** Reads back the marked export. Unknown ids, other businesses' claims and unreadable rows are reported, never applied. */
 export async function importClaimsCsv(ctx: AppContext, businessId: string, csv: string, who: Who) {
-  const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = splitCsvLine(lines[0] ?? '').map((h) => h.toLowerCase());
+  const text = csv.replace(/^\uFEFF/, '');
+  // Blank lines (and rows a spreadsheet left as bare separators) are skipped but keep their line numbers.
+  const parsed = parseCsv(text, detectSeparator(text));
+  const records = parsed.records.filter((r) => r.cells.some((c) => c !== ''));
+  const header = (records[0]?.cells ?? []).map((h) => h.toLowerCase());
   const col = (name: string) => header.indexOf(name);
   const [iRef, iStatus, iAmount] = [col('referens'), col('status'), col('verifierat belopp')];
   if (iRef < 0 || iStatus < 0) throw new AppError('validation_failed', 'The file needs the columns Referens and Status (as exported).');
   const summary = { verified: 0, rejected: 0, unchanged: 0, errors: [] as { line: number; message: string }[] };
-  for (const [n, line] of lines.slice(1).entries()) {
-    const cells = splitCsvLine(line);
+  for (const { line, cells } of records.slice(1)) {
     const status = (cells[iStatus] ?? '').toLowerCase();
     if (!status) {
       summary.unchanged++;
@@ -74,22 +119,23 @@ export async function importClaimsCsv(ctx: AppContext, businessId: string, csv: 
     }
     const decision = VERIFIED_WORDS.has(status) ? 'verified' : REJECTED_WORDS.has(status) ? 'rejected' : null;
     if (!decision) {
-      summary.errors.push({ line: n + 2, message: `Unknown status "${cells[iStatus]}" (use verifierad or avvisad)` });
+      summary.errors.push({ line, message: `Unknown status "${cells[iStatus]}" (use verifierad or avvisad)` });
       continue;
     }
     const amountCell = iAmount >= 0 ? (cells[iAmount] ?? '') : '';
     const verifiedAmount = amountCell ? parseSekAmount(amountCell) : null;
     if (amountCell && verifiedAmount === null) {
-      summary.errors.push({ line: n + 2, message: `Unreadable amount "${amountCell}"` });
+      summary.errors.push({ line, message: `Unreadable amount "${amountCell}"` });
       continue;
     }
     try {
       const result = await decideClaim(ctx, businessId, cells[iRef] ?? '', decision, verifiedAmount, who);
       summary[result === 'verified' ? 'verified' : 'rejected']++;
     } catch (err) {
-      summary.errors.push({ line: n + 2, message: err instanceof AppError ? err.message : 'Could not apply this row' });
+      summary.errors.push({ line, message: err instanceof AppError ? err.message : 'Could not apply this row' });
     }
   }
+  if (parsed.unterminatedAt !== null && parsed.unterminatedAt > 1) summary.errors.push({ line: parsed.unterminatedAt, message: 'A quote (") opened here is never closed; this line and the rest of the file were not read' });
   return summary;
 }
 
@@ -107,11 +153,51 @@ export async function decideClaim(ctx: AppContext, businessId: string, claimId: 
   return final;
 }
 
+/** Statuses that hold money against budgets (as in reward-service). */
+const COMMITTED = ['awaiting_phone', 'awaiting_verification', 'held', 'approved'];
+
+/**
+ * The reward on the verified amount, within the caps and budgets — not counting the reward being
+ * recomputed: while it awaited verification it already held its share of the budgets, and counting it
+ * again would shrink (or zero) it on verification.
+ */
+async function recomputeReward(ctx: AppContext, p: { rewardId: string; businessId: string; score: number; amountMinor: number; phoneHash: string }): Promise<RewardResult> {
+  const { rewards: settings } = await getBusinessSettings(ctx.db, p.businessId);
+  const now = DateTime.now().setZone('Europe/Stockholm');
+  const spentSince = async (where: { businessId?: string; phoneHash?: string }, since: DateTime) => {
+    let q = ctx.db.kysely
+      .selectFrom('rewards')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('total'))
+      .where('status', 'in', COMMITTED)
+      .where('created_at', '>=', since.toUTC().toISO()!)
+      .where('id', '!=', p.rewardId);
+    if (where.businessId) q = q.where('business_id', '=', where.businessId);
+    if (where.phoneHash) q = q.where('phone_hash', '=', where.phoneHash);
+    return Number((await q.executeTakeFirstOrThrow()).total);
+  };
+  const [day, month, customerDay] = await Promise.all([
+    spentSince({ businessId: p.businessId }, now.startOf('day')),
+    spentSince({ businessId: p.businessId }, now.startOf('month')),
+    spentSince({ phoneHash: p.phoneHash }, now.startOf('day')),
+  ]);
+  return computeReward({
+    score: p.score,
+    purchaseAmountMinor: p.amountMinor,
+    currency: 'SEK',
+    settings,
+    budget: {
+      dailyRemainingMinor: remainingBudget(settings.dailyBudgetMinor, day),
+      monthlyRemainingMinor: remainingBudget(settings.monthlyBudgetMinor, month),
+      customerDailyRemainingMinor: remainingBudget(settings.perCustomerDailyCapMinor, customerDay),
+    },
+  });
+}
+
 export async function applyClaimDecision(ctx: AppContext, claimId: string, status: 'verified' | 'rejected', verifiedAmountMinor: number | null, who: Who): Promise<void> {
   const claim = await ctx.db.kysely.selectFrom('store_claims').selectAll().where('id', '=', claimId).executeTakeFirstOrThrow();
   const reward = await ctx.db.kysely.selectFrom('rewards').selectAll().where('session_id', '=', claim.session_id).executeTakeFirst();
   const session = await ctx.db.kysely.selectFrom('feedback_sessions').select(['score', 'risk_details']).where('id', '=', claim.session_id).executeTakeFirstOrThrow();
-  const recomputed = status === 'verified' && reward && session.score !== null ? await computeRewardFor(ctx, { businessId: claim.business_id, score: session.score, amountMinor: verifiedAmountMinor!, currency: 'SEK', phoneHash: claim.phone_hash }) : null;
+  const recomputed = status === 'verified' && reward && session.score !== null ? await recomputeReward(ctx, { rewardId: reward.id, businessId: claim.business_id, score: session.score, amountMinor: verifiedAmountMinor!, phoneHash: claim.phone_hash }) : null;
   const held = session.risk_details ? (JSON.parse(session.risk_details) as { hold?: boolean }).hold === true : false;
   await ctx.db.writer.run(async (trx) => {
     const upd = await trx.updateTable('store_claims').set({ status, verified_amount_minor: verifiedAmountMinor, decided_by: who.actor, decided_at: nowIso() }).where('id', '=', claimId).where('status', '=', 'pending').executeTakeFirst();
@@ -137,15 +223,23 @@ export async function sweepStoreClaims(ctx: AppContext, now = new Date()): Promi
     const { storeReview } = await getBusinessSettings(ctx.db, claim.business_id);
     const daysLeft = (Date.parse(claim.deadline_at) - now.getTime()) / 86_400_000;
     if (daysLeft <= 0) {
-      await applyClaimDecision(ctx, claim.id, storeReview.defaultAction === 'approve' ? 'verified' : 'rejected', storeReview.defaultAction === 'approve' ? claim.amount_minor : null, { actor: 'system:deadline', ip: null });
-      defaulted++;
+      try {
+        await applyClaimDecision(ctx, claim.id, storeReview.defaultAction === 'approve' ? 'verified' : 'rejected', storeReview.defaultAction === 'approve' ? claim.amount_minor : null, { actor: 'system:deadline', ip: null });
+        defaulted++;
+      } catch (err) {
+        // Decided meanwhile (by the shop, or an overlapping sweep): nothing left to do for this claim.
+        if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+      }
       continue;
     }
     const due = [...storeReview.reminderDaysBefore].sort((a, b) => b - a).filter((d) => daysLeft <= d).length;
     if (due > claim.reminders_sent) {
-      ctx.log.info({ businessId: claim.business_id, claimId: claim.id, daysLeft: Math.ceil(daysLeft) }, 'store claim review reminder');
-      await ctx.db.writer.run((trx) => trx.updateTable('store_claims').set({ reminders_sent: due }).where('id', '=', claim.id).execute());
-      reminded++;
+      // Conditional, so overlapping sweeps send each reminder once.
+      const upd = await ctx.db.writer.run((trx) => trx.updateTable('store_claims').set({ reminders_sent: due }).where('id', '=', claim.id).where('status', '=', 'pending').where('reminders_sent', '<', due).executeTakeFirst());
+      if (upd.numUpdatedRows > 0n) {
+        ctx.log.info({ businessId: claim.business_id, claimId: claim.id, daysLeft: Math.ceil(daysLeft) }, 'store claim review reminder');
+        reminded++;
+      }
     }
   }
   return { reminded, defaulted };

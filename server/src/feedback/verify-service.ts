@@ -7,6 +7,11 @@ import { parsePurchaseTime } from './purchase-time.js';
 import type { SessionRow } from './session-service.js';
 
 export const MAX_VERIFY_ATTEMPTS = 6;
+/**
+ * transactions.amount_minor is a 32-bit integer column: PostgreSQL refuses a comparison with a bound
+ * beyond it (a 500), so larger amounts (over 20 million kr, never a real purchase) are refused up front.
+ */
+export const MAX_VERIFY_AMOUNT_MINOR = 2_000_000_000;
 
 export interface VerifyInput {
   amount: string;
@@ -25,7 +30,7 @@ async function countAttempt(ctx: AppContext, session: SessionRow): Promise<void>
 
 function parseInput(input: VerifyInput, now: Date) {
   const amountMinor = parseSekAmount(input.amount);
-  if (amountMinor === null || amountMinor <= 0) throw new AppError('invalid_amount', undefined, { amount: input.amount });
+  if (amountMinor === null || amountMinor <= 0 || amountMinor > MAX_VERIFY_AMOUNT_MINOR) throw new AppError('invalid_amount', undefined, { amount: input.amount });
   const at = parsePurchaseTime(input.purchasedAt, now);
   if (!at) throw new AppError('invalid_purchase_time', undefined, { purchasedAt: input.purchasedAt });
   if (input.cardLast4 !== undefined && !/^\d{4}$/.test(input.cardLast4)) throw new AppError('validation_failed', 'cardLast4 must be four digits.', { field: 'cardLast4' });

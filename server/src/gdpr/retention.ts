@@ -4,6 +4,24 @@ import { nowIso } from '../core/ids.js';
 export const ANONYMISED_TEXT = '[anonymiserad]';
 
 /**
+ * score_details keeps the scorer's explanation for statistics; the only free text in it is the
+ * excerpt of the customer's answer to each business question (`questionAnswers[].summary`), which is
+ * replaced by the marker. Anything unparseable is left as it is (it was written by us, as JSON).
+ */
+export function scrubScoreDetails(json: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return json;
+  }
+  const answers = (parsed as { questionAnswers?: unknown } | null)?.questionAnswers;
+  if (!Array.isArray(answers)) return json;
+  const scrubbed = answers.map((a: unknown) => (a && typeof a === 'object' && typeof (a as { summary?: unknown }).summary === 'string' && (a as { summary: string }).summary !== '' ? { ...a, summary: ANONYMISED_TEXT } : a));
+  return JSON.stringify({ ...(parsed as object), questionAnswers: scrubbed });
+}
+
+/**
  * Retention (GDPR storage limitation): feedback text older than DATA_RETENTION_DAYS is replaced by a
  * marker (scores, categories and money stay for statistics and bookkeeping); a session's phone number is
  * erased PHONE_RETENTION_DAYS_AFTER_PAYOUT days after its reward was paid out or could no longer be paid.
@@ -21,6 +39,12 @@ export async function runRetention(ctx: AppContext, now = new Date()): Promise<{
       await trx.updateTable('feedback_turns').set({ text: ANONYMISED_TEXT }).where('session_id', 'in', ids).execute();
       await trx.deleteFrom('text_fingerprints').where('session_id', 'in', ids).execute();
       await trx.updateTable('feedback_sessions').set({ anonymised_at: nowIso(), device_hash: null, ip_hash: null }).where('id', 'in', ids).execute();
+      // The stored score details quote the customer (answers to the business's own questions).
+      const details = await trx.selectFrom('feedback_sessions').select(['id', 'score_details']).where('id', 'in', ids).where('score_details', 'is not', null).execute();
+      for (const row of details) {
+        const scrubbed = scrubScoreDetails(row.score_details!);
+        if (scrubbed !== row.score_details) await trx.updateTable('feedback_sessions').set({ score_details: scrubbed }).where('id', '=', row.id).execute();
+      }
     }
     // Phone numbers whose reward has left the platform (paid batch) or will never be paid.
     const erasable = await trx

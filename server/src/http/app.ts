@@ -18,6 +18,7 @@ import { customerRoutes } from '../feedback/customer-routes.js';
 import { storeReviewRoutes } from '../feedback/store-review-routes.js';
 import { rewardAdminRoutes } from '../rewards/reward-admin-routes.js';
 import { settingsRoutes } from '../settings/settings-routes.js';
+import { gdprRoutes } from '../gdpr/gdpr-routes.js';
 import multipart from '@fastify/multipart';
 import { swedishOpsRoutes } from '../swedish/routes.js';
 import { healthRoutes } from '../ops/health-routes.js';
@@ -88,6 +89,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     await admin.register(settingsRoutes(ctx));
     await admin.register(rewardAdminRoutes(ctx));
     await admin.register(storeReviewRoutes(ctx));
+    await admin.register(gdprRoutes(ctx));
   });
   await registerWebApp(app);
   return app;

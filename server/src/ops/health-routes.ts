@@ -8,7 +8,6 @@ const HEAP_WARN_RATIO = 0.9;
 async function databaseStatus(ctx: AppContext) {
   try {
     const ms = await ctx.db.ping();
-    ctx.metrics.dbQueryDuration.observe({ dialect: ctx.db.dialect }, ms / 1000);
     return { ok: true, responseTime: Math.round(ms * 100) / 100, dialect: ctx.db.dialect };
   } catch (err) {
     return { ok: false, responseTime: null, dialect: ctx.db.dialect, error: (err as Error).message };

@@ -4,7 +4,7 @@ import { newId, nowIso } from '../core/ids.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { DEFAULT_REWARD_SETTINGS } from './settings.js';
 import { buildPayoutBatch, payoutCsv, type PayableBalance } from './payout-batch.js';
-import { payoutEntries, payoutFailedEntries, payoutSettledEntries } from './ledger.js';
+import { payableAccount, payoutEntries, payoutFailedEntries, payoutSettledEntries } from './ledger.js';
 import { customerEntries, insertEntries, loadEntries, lockCustomer } from './ledger-store.js';
 
 export const payoutTxnId = (payoutId: string) => `payout:${payoutId}`;
@@ -38,18 +38,28 @@ export async function createPayoutBatch(ctx: AppContext, who: Who) {
   const batchId = newId();
   const now = nowIso();
   await ctx.db.writer.run(async (trx) => {
-    await trx.insertInto('payout_batches').values({ id: batchId, status: 'open', total_minor: batch.totalMinor, payout_count: batch.payments.length, created_by: who.actor, created_at: now, paid_at: null }).execute();
+    await trx.insertInto('payout_batches').values({ id: batchId, status: 'open', total_minor: 0, payout_count: 0, created_by: who.actor, created_at: now, paid_at: null }).execute();
+    // The balances above were read without locks: each one is read again under the customer's lock and
+    // paid as it is now. A balance another batch took meanwhile is skipped (not the whole batch failed),
+    // and the batch's totals are what was actually booked.
+    let totalMinor = 0;
+    let payoutCount = 0;
     for (const p of batch.payments) {
       for (const key of p.customerKeys) {
         await lockCustomer(trx, ctx.db.dialect, key);
         const ledger = await customerEntries(trx, key);
-        const owed = -ledger.reduce((s, e) => s + e.amountMinor, 0);
+        const owed = 0 - ledger.reduce((s, e) => s + e.amountMinor, 0);
+        if (owed <= 0) continue;
         const payoutId = newId();
         await trx.insertInto('payouts').values({ id: payoutId, batch_id: batchId, phone_hash: key, phone_enc: ctx.services.pii.seal('phone', p.phoneE164), amount_minor: owed, status: 'pending', provider_reference: null, paid_at: null, created_at: now }).execute();
         await insertEntries(trx, payoutEntries(ledger, { txnId: payoutTxnId(payoutId), customerId: key, amountMinor: owed, ref: batchId }), { payoutId });
+        totalMinor += owed;
+        payoutCount += 1;
       }
     }
-    await recordAudit(trx, { ...who, action: 'payout_batch.create', targetType: 'payout_batch', targetId: batchId, details: { totalMinor: batch.totalMinor, payments: batch.payments.length } });
+    if (payoutCount === 0) throw new AppError('conflict', 'Nothing to pay out: the balances were paid by another batch.');
+    await trx.updateTable('payout_batches').set({ total_minor: totalMinor, payout_count: payoutCount }).where('id', '=', batchId).execute();
+    await recordAudit(trx, { ...who, action: 'payout_batch.create', targetType: 'payout_batch', targetId: batchId, details: { totalMinor, payments: payoutCount } });
   });
   return getPayoutBatch(ctx, batchId);
 }
@@ -78,23 +88,32 @@ export async function payoutBatchCsv(ctx: AppContext, batchId: string, who: Who)
 }
 
 /**
- * Marks every pending payout of a batch paid. Idempotent: a repeated call finds nothing pending and books
- * nothing; the ledger's unique (txn_id, account) key makes a concurrent duplicate fail instead of pay twice.
+ * Marks every pending payout of a batch paid. Idempotent: a repeated or concurrent call finds the batch
+ * paid and books nothing; the ledger's unique (txn_id, account) key is the last line of defence.
  */
 export async function markBatchPaid(ctx: AppContext, batchId: string, reference: string | undefined, who: Who) {
   await ctx.db.writer.run(async (trx) => {
-    const batch = await trx.selectFrom('payout_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+    // PostgreSQL: concurrent calls for one batch queue here, so the second finds it paid instead of
+    // failing on the ledger's unique key (SQLite already runs writes one at a time).
+    let q = trx.selectFrom('payout_batches').selectAll().where('id', '=', batchId);
+    if (ctx.db.dialect === 'postgres') q = q.forUpdate();
+    const batch = await q.executeTakeFirst();
     if (!batch) throw notFound('Payout batch');
     if (batch.status === 'paid') return;
     const pending = await trx.selectFrom('payouts').select(['id', 'phone_hash']).where('batch_id', '=', batchId).where('status', '=', 'pending').execute();
     const now = nowIso();
+    let settled = 0;
     for (const p of pending) {
+      // Claim the payout first: a concurrent mark-failed either already won (0 rows) or waits and then
+      // finds it paid — a payout is never both settled and failed.
+      const claimed = await trx.updateTable('payouts').set({ status: 'paid', paid_at: now, provider_reference: reference ?? null }).where('id', '=', p.id).where('status', '=', 'pending').executeTakeFirst();
+      if (claimed.numUpdatedRows === 0n) continue;
       const ledger = await loadEntries(trx, { txnIds: [payoutTxnId(p.id)], refs: [p.id] });
       await insertEntries(trx, payoutSettledEntries(ledger, { txnId: `settled:${p.id}`, payoutTxnId: payoutTxnId(p.id) }), { payoutId: p.id });
-      await trx.updateTable('payouts').set({ status: 'paid', paid_at: now, provider_reference: reference ?? null }).where('id', '=', p.id).execute();
+      settled += 1;
     }
     await trx.updateTable('payout_batches').set({ status: 'paid', paid_at: now }).where('id', '=', batchId).execute();
-    await recordAudit(trx, { ...who, action: 'payout_batch.mark_paid', targetType: 'payout_batch', targetId: batchId, details: { payouts: pending.length, reference: reference ?? null } });
+    await recordAudit(trx, { ...who, action: 'payout_batch.mark_paid', targetType: 'payout_batch', targetId: batchId, details: { payouts: settled, reference: reference ?? null } });
   });
   return getPayoutBatch(ctx, batchId);
 }
@@ -105,10 +124,12 @@ export async function markPayoutFailed(ctx: AppContext, payoutId: string, reason
     const p = await trx.selectFrom('payouts').selectAll().where('id', '=', payoutId).executeTakeFirst();
     if (!p) throw notFound('Payout');
     if (p.status !== 'pending') throw new AppError('conflict', `Only pending payouts can fail; this one is ${p.status}.`);
+    // Conditional claim (see markBatchPaid): of a concurrent mark-paid and mark-failed only one wins.
+    const claimed = await trx.updateTable('payouts').set({ status: 'failed' }).where('id', '=', p.id).where('status', '=', 'pending').executeTakeFirst();
+    if (claimed.numUpdatedRows === 0n) throw new AppError('conflict', 'Only pending payouts can fail; this one was just settled.');
     await lockCustomer(trx, ctx.db.dialect, p.phone_hash);
-    const ledger = [...(await customerEntries(trx, p.phone_hash)), ...(await loadEntries(trx, { txnIds: [payoutTxnId(p.id)], refs: [p.id] }))];
+    const ledger = await loadEntries(trx, { accounts: [payableAccount(p.phone_hash)], txnIds: [payoutTxnId(p.id)], refs: [p.id] });
     await insertEntries(trx, payoutFailedEntries(ledger, { txnId: `failed:${p.id}`, payoutTxnId: payoutTxnId(p.id) }), { payoutId: p.id });
-    await trx.updateTable('payouts').set({ status: 'failed' }).where('id', '=', p.id).execute();
     await recordAudit(trx, { ...who, action: 'payout.mark_failed', targetType: 'payout', targetId: p.id, details: { reason } });
   });
 }

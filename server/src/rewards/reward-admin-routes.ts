@@ -34,8 +34,7 @@ export function rewardAdminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     for (const decision of ['approve', 'reject'] as const) {
       app.post(`/admin/rewards/:id/${decision}`, { schema: { tags: ['admin'], summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a reward held for fraud review`, params: ZId, body: z.object({ reason: z.string().trim().min(3).max(500) }).strict() } }, async (req) => {
         const who = actorOf(req);
-        const reward = await decideHeldReward(ctx, req.params.id, decision, who.actor);
-        await ctx.db.writer.run((trx) => recordAudit(trx, { ...who, action: `reward.${decision}`, targetType: 'reward', targetId: reward.id, details: { reason: req.body.reason } }));
+        const reward = await decideHeldReward(ctx, req.params.id, decision, who.actor, (trx, r) => recordAudit(trx, { ...who, action: `reward.${decision}`, targetType: 'reward', targetId: r.id, details: { reason: req.body.reason } }));
         return rewardDto(reward);
       });
     }

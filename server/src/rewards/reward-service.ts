@@ -6,8 +6,9 @@ import { AppError, notFound } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
 import { getBusinessSettings } from '../settings/business-settings.js';
 import { computeReward, remainingBudget, type RewardResult } from './compute.js';
-import { rewardEntries, reversalEntries, expenseAccount } from './ledger.js';
-import { customerEntries, insertEntries, loadEntries, lockCustomer } from './ledger-store.js';
+import { rewardEntries, reversalEntries, expenseAccount, payableAccount } from './ledger.js';
+import { mulDivFloor } from './money.js';
+import { insertEntries, loadEntries, lockCustomer } from './ledger-store.js';
 
 export type RewardRow = Selectable<RewardsTable>;
 /** Job enqueued when a rewarded purchase is (partly) refunded. */
@@ -79,7 +80,7 @@ export async function bookIfReady(ctx: AppContext, trx: Transaction<Database>, r
   const reward = await trx.selectFrom('rewards').selectAll().where('id', '=', rewardId).executeTakeFirstOrThrow();
   if (reward.status !== 'awaiting_phone' || !reward.phone_hash || reward.amount_minor <= 0) return reward.status;
   await lockCustomer(trx, ctx.db.dialect, reward.phone_hash);
-  const ledger = [...(await customerEntries(trx, reward.phone_hash)), ...(await loadEntries(trx, { txnIds: [rewardTxnId(reward.id)] }))];
+  const ledger = await loadEntries(trx, { accounts: [payableAccount(reward.phone_hash)], txnIds: [rewardTxnId(reward.id)] });
   const result = rewardEntries(ledger, { txnId: rewardTxnId(reward.id), businessId: reward.business_id, customerId: reward.phone_hash, amountMinor: reward.amount_minor, ref: reward.session_id });
   await insertEntries(trx, result, { businessId: reward.business_id, rewardId: reward.id });
   await trx.updateTable('rewards').set({ status: 'approved', updated_at: nowIso() }).where('id', '=', reward.id).execute();
@@ -87,16 +88,22 @@ export async function bookIfReady(ctx: AppContext, trx: Transaction<Database>, r
   return 'approved';
 }
 
-/** Operator decision on a held reward (fraud review) — audited by the caller's transaction. */
-export async function decideHeldReward(ctx: AppContext, rewardId: string, decision: 'approve' | 'reject', actor: string) {
+/** Operator decision on a held reward (fraud review); `audit` runs in the same transaction, so no decision goes unaudited. */
+export async function decideHeldReward(ctx: AppContext, rewardId: string, decision: 'approve' | 'reject', actor: string, audit?: (trx: Transaction<Database>, reward: RewardRow) => Promise<void>) {
   return ctx.db.writer.run(async (trx) => {
     const reward = await trx.selectFrom('rewards').selectAll().where('id', '=', rewardId).executeTakeFirst();
     if (!reward) throw notFound('Reward');
     if (reward.status !== 'held') throw new AppError('conflict', `Only held rewards can be decided; this one is ${reward.status}.`);
     const status = decision === 'approve' ? 'awaiting_phone' : 'rejected';
-    await trx.updateTable('rewards').set({ status, decided_by: actor, decided_at: nowIso(), updated_at: nowIso() }).where('id', '=', rewardId).execute();
-    const final = decision === 'approve' ? await bookIfReady(ctx, trx, rewardId) : status;
-    return { ...reward, status: final };
+    // Conditional on still being held: of two concurrent decisions only one may win (an approve that
+    // books and a reject that overwrites its status would leave a "rejected" reward in the ledger).
+    const upd = await trx.updateTable('rewards').set({ status, decided_by: actor, decided_at: nowIso(), updated_at: nowIso() }).where('id', '=', rewardId).where('status', '=', 'held').executeTakeFirst();
+    if (upd.numUpdatedRows === 0n) throw new AppError('conflict', 'This reward was decided by another request.');
+    if (decision === 'approve') await bookIfReady(ctx, trx, rewardId);
+    // The row as stored now, so the caller sees who decided and when.
+    const decided = await trx.selectFrom('rewards').selectAll().where('id', '=', rewardId).executeTakeFirstOrThrow();
+    await audit?.(trx, decided);
+    return decided;
   });
 }
 
@@ -106,22 +113,29 @@ export async function decideHeldReward(ctx: AppContext, rewardId: string, decisi
  */
 export async function reverseRewardForTransaction(ctx: AppContext, transactionId: string): Promise<void> {
   await ctx.db.writer.run(async (trx) => {
-    const reward = await trx.selectFrom('rewards').selectAll().where('transaction_id', '=', transactionId).executeTakeFirst();
+    // Row lock (PostgreSQL) so a phone registration or review decision running meanwhile cannot book or
+    // re-status the reward between this read and the writes below (SQLite runs writes one at a time).
+    let q = trx.selectFrom('rewards').selectAll().where('transaction_id', '=', transactionId);
+    if (ctx.db.dialect === 'postgres') q = q.forUpdate();
+    const reward = await q.executeTakeFirst();
     const tx = await trx.selectFrom('transactions').select(['amount_minor', 'refunded_amount_minor']).where('id', '=', transactionId).executeTakeFirst();
     if (!reward || !tx || tx.refunded_amount_minor <= 0 || ['rejected', 'reversed', 'none'].includes(reward.status)) return;
-    const share = Math.min(1, tx.refunded_amount_minor / tx.amount_minor);
-    const target = share >= 1 ? reward.amount_minor : Math.floor(reward.amount_minor * share);
+    const full = tx.refunded_amount_minor >= tx.amount_minor;
+    // Exact integer share (floating point would reverse 18,19 kr instead of 18,20 kr for 16 250/30 000 of 33,60 kr).
+    const target = full ? reward.amount_minor : mulDivFloor(reward.amount_minor, tx.refunded_amount_minor, tx.amount_minor);
     if (reward.status !== 'approved') {
-      if (share >= 1) await trx.updateTable('rewards').set({ status: 'reversed', updated_at: nowIso() }).where('id', '=', reward.id).execute();
+      if (full) await trx.updateTable('rewards').set({ status: 'reversed', updated_at: nowIso() }).where('id', '=', reward.id).execute();
       return;
     }
     await lockCustomer(trx, ctx.db.dialect, reward.phone_hash!);
-    const ledger = [...(await customerEntries(trx, reward.phone_hash!)), ...(await loadEntries(trx, { txnIds: [rewardTxnId(reward.id)], refs: [reward.id] }))];
+    // One query, so the reward's own payable entry is not loaded twice: a duplicate would overstate what
+    // the customer is owed and claw back more than that, leaving the customer in debt.
+    const ledger = await loadEntries(trx, { accounts: [payableAccount(reward.phone_hash!)], txnIds: [rewardTxnId(reward.id)], refs: [reward.id] });
     const alreadyReversed = ledger.filter((e) => e.kind === 'reversal' && e.account === expenseAccount(reward.business_id) && e.ref === rewardTxnId(reward.id)).reduce((s, e) => s - e.amountMinor, 0);
     const amount = target - alreadyReversed;
     if (amount <= 0) return;
     const txnId = `${reversalTxnId(reward.id)}:${alreadyReversed}`;
     await insertEntries(trx, reversalEntries(ledger, { txnId, rewardTxnId: rewardTxnId(reward.id), amountMinor: amount }), { businessId: reward.business_id, rewardId: reward.id });
-    if (share >= 1) await trx.updateTable('rewards').set({ status: 'reversed', updated_at: nowIso() }).where('id', '=', reward.id).execute();
+    if (full) await trx.updateTable('rewards').set({ status: 'reversed', updated_at: nowIso() }).where('id', '=', reward.id).execute();
   });
 }

@@ -79,7 +79,8 @@ export function analyzeFeedback(turns: readonly ConversationTurn[], context: Sco
   const { cleaned, injection } = cleanTurns(turns);
   const text = cleaned.filter((t) => t.role === 'customer').map((t) => t.text).join('\n');
   const tokens = tokenize(text);
-  const sentences = splitSentences(text);
+  // Punctuation-only fragments ("!!!", ".") are not sentences and must not count as effort.
+  const sentences = splitSentences(text).filter((s) => /[\p{L}\p{N}]/u.test(s));
   const lower = normalizeText(text).toLowerCase();
   const ctx = buildContextMatchers(context);
   const language = detectLanguage(tokens.length > 0 ? text : rawText);

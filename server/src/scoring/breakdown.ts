@@ -10,9 +10,12 @@ export const WEIGHTS = { authenticity: 0.4, concreteness: 0.3, depth: 0.3 } as c
 
 /** Hard ceilings: text with these problems can never reach a paying score (60). */
 export const CAPS = { gibberish: 5, spam: 15, offTopic: 20, severeRepetition: 25, copied: 30 } as const;
-/** An injection attempt scores at most this, and at least this much below the clean text. */
-export const INJECTION_CAP = 25;
-export const INJECTION_PENALTY = 20;
+/**
+ * An injection attempt forfeits the score: 0, whatever else the text says. A relative penalty
+ * (clean score minus N) cannot guarantee that adding an attempt never raises a score, because
+ * removing the attempt can also remove text that was pulling the score down; 0 can.
+ */
+export const INJECTION_SCORE = 0;
 
 /** score = round(0.4·authenticity + 0.3·concreteness + 0.3·depth); never trust a supplied total. */
 export function computeScore(b: ScoreBreakdown): number {
@@ -97,13 +100,9 @@ export function ceilingOf(a: FeedbackAnalysis): number {
   return Math.min(...caps);
 }
 
-/**
- * Final embedded breakdown. Injected sentences were already removed from the text; on top of
- * that an attempt costs INJECTION_PENALTY and is capped, so it always scores below honesty.
- */
+/** Final embedded breakdown: components, then the hard ceilings, then the injection rule. */
 export function breakdownOf(a: FeedbackAnalysis): ScoreBreakdown {
   const raw = { authenticity: authenticityOf(a), concreteness: concretenessOf(a), depth: depthOf(a) };
   const capped = capBreakdown(raw, ceilingOf(a));
-  if (!a.injection.detected) return capped;
-  return capBreakdown(capped, Math.min(INJECTION_CAP, computeScore(capped) - INJECTION_PENALTY));
+  return a.injection.detected ? capBreakdown(capped, INJECTION_SCORE) : capped;
 }

@@ -46,7 +46,7 @@ const TIME_PATTERNS: RegExp[] = [
 ];
 
 const PRICE_PATTERNS: RegExp[] = [
-  re('\\d[\\d\\s.,]*\\s?(?:kr|kronor|sek|öre|euro|eur)'),
+  re('\\d[\\d\\s.,]{0,12}\\s?(?:kr|kronor|sek|öre|euro|eur)'),
   /(?<![\p{L}\p{N}])\d+:-/gu,
   /[€$£]\s?\d+/gu,
   re('(?:halva priset|half price)'),

@@ -1,9 +1,10 @@
-import { normalizeText, splitSegments } from './text.js';
+import { normalizeText, splitSegments, type Segment } from './text.js';
 
 /**
  * Prompt-injection detector (sv + en). Feedback is untrusted data: any attempt to talk to the
- * scorer ("ignore the instructions", "score: 100", role tags) is flagged and the sentence that
- * carries it is removed before scoring; the scorer then penalises the attempt on top.
+ * scorer ("ignore the instructions", "score: 100", role tags) is flagged, and blanked out so
+ * that it never reaches categories, summaries or the LLM's judgement of the rest; the score
+ * itself is forfeited (see breakdown.ts).
  */
 export interface InjectionResult {
   detected: boolean;
@@ -41,7 +42,8 @@ export const INJECTION_PATTERNS: { name: string; pattern: RegExp }[] = [
     name: 'demand_score_sv',
     pattern: rx(`(?<!\\p{L})(?:ge|sätt|sätta|betygsätt|returnera|skriv|tilldela)\\s+${SV_FILLER}(?:100(?!\\d)${NOT_MONEY}|hundra|full pott|full poäng|fullt betyg|högsta (?:betyg|poäng\\p{L}*|möjliga)|max(?:imal|imalt|imala)?\\s+(?:poäng|betyg|återbäring|cashback)|toppbetyg)`),
   },
-  { name: 'score_assignment', pattern: rx(`(?:^|[^\\p{L}])(?:score|rating|grade|betyg|poäng|poängen|authenticity|concreteness|depth)["']?\\s*[:=]\\s*["']?\\s*\\d+`) },
+  // Only values on our 0–100 scale (20–100): "Betyg: 5/5" or "Rating: 10/10" is an ordinary star rating.
+  { name: 'score_assignment', pattern: rx(`(?:^|[^\\p{L}])(?:score|rating|grade|betyg|poäng|poängen|authenticity|concreteness|depth)["']?\\s*[:=]\\s*["']?\\s*(?:100|[2-9]\\d)(?!\\d)`) },
   { name: 'json_score_key', pattern: rx(`"(?:score|authenticity|concreteness|depth|betyg)"\\s*:`) },
   { name: 'role_label', pattern: rx(`(?:^|[^\\p{L}])(?:system|assistant|developer|user|assistent)\\s*:`) },
   { name: 'role_tag', pattern: rx(`<\\|?\\s*/?\\s*(?:system|assistant|user|im_start|im_end|endoftext|s|inst|feedback)\\b[^>]{0,40}>|\\[/?inst\\]|<</?sys>>|#{2,}\\s*(?:system|instruction|instructions|assistant|user)`) },
@@ -92,6 +94,9 @@ function findHit(text: string): Hit | undefined {
   return names.length > 0 ? { start, names } : undefined;
 }
 
+/** Only these words can start an instruction that continues into the next sentence. */
+const SPLIT_START = /ignore|disregard|forget|override|bypass|ignorera|strunta|glöm|bortse|åsidosätt|give|rate|score|set|assign|mark|return|output|award|ge|sätt|skriv|tilldela|flag|label|ange|classify|feedback|review|response|svar|omdöme|recension|text/iu;
+
 /**
  * Flags injection per sentence, and per adjacent pair so that splitting an instruction over
  * two lines does not evade detection. Each attempt is blanked from where it starts to the end
@@ -100,27 +105,26 @@ function findHit(text: string): Hit | undefined {
  */
 export function detectInjection(text: string): InjectionResult {
   const segments = splitSegments(text);
+  const own = segments.map((seg) => findHit(seg.text));
   const blanks: [number, number][] = [];
   const names = new Set<string>();
-  const flagged = new Set<number>();
-  segments.forEach((seg, i) => {
-    const own = findHit(seg.text);
-    if (own) {
-      own.names.forEach((n) => names.add(n));
-      blanks.push([seg.start + own.start, seg.end]);
-      flagged.add(i);
-      return;
-    }
-    const next = segments[i + 1];
-    if (!next || flagged.has(i) || findHit(next.text)) return;
-    const joined = `${seg.text} ${next.text}`;
-    const pair = findHit(joined);
-    if (!pair) return;
+  own.forEach((hit, i) => {
+    const seg = segments[i];
+    if (!hit || !seg) return;
+    hit.names.forEach((n) => names.add(n));
+    blanks.push([seg.start + hit.start, seg.end]);
+  });
+  for (let i = 0; i + 1 < segments.length; i++) {
+    const seg = segments[i] as Segment;
+    const next = segments[i + 1] as Segment;
+    if (own[i] || own[i + 1] || !SPLIT_START.test(seg.text)) continue;
+    const pair = findHit(`${seg.text} ${next.text}`);
+    if (!pair) continue;
     pair.names.forEach((n) => names.add(n));
     const from = pair.start < seg.text.length ? seg.start + pair.start : next.start + (pair.start - seg.text.length - 1);
     blanks.push([from, next.end]);
-    flagged.add(i).add(i + 1);
-  });
+    i++;
+  }
   return { detected: blanks.length > 0, patterns: [...names], cleanedText: blankRanges(text, blanks) };
 }
 

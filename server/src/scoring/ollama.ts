@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { analyzeFeedback, type FeedbackAnalysis } from './analyze.js';
 import { breakdownOf, capBreakdown, CAPS, clampBreakdown, computeScore } from './breakdown.js';
 import { resultFromAnalysis } from './embedded-scorer.js';
-import { EmbeddedFollowUpGenerator, planFollowUp } from './follow-up.js';
+import { planFollowUp } from './follow-up.js';
 import { detectInjection } from './injection.js';
 import {
   buildFollowUpMessages,
@@ -165,13 +165,13 @@ export function isSafeQuestion(text: string): boolean {
  */
 export class OllamaFollowUpGenerator implements FollowUpGenerator {
   private readonly opts: ResolvedOptions;
-  private readonly fallback = new EmbeddedFollowUpGenerator();
 
   constructor(options: OllamaOptions) {
     this.opts = resolve(options);
   }
 
   async nextQuestion(input: FollowUpInput): Promise<FollowUpQuestion | null> {
+    // The plan is exactly what EmbeddedFollowUpGenerator would ask: it is also the fallback.
     const plan = planFollowUp(input);
     if (!plan || plan.questionId) return plan;
     try {
@@ -180,7 +180,7 @@ export class OllamaFollowUpGenerator implements FollowUpGenerator {
       const question = parsed.success ? parsed.data.question : null;
       return question && isSafeQuestion(question) ? { text: question.trim(), language: plan.language } : plan;
     } catch {
-      return this.fallback.nextQuestion(input);
+      return plan;
     }
   }
 }

@@ -31,12 +31,6 @@ export function matchesKeyword(token: string, keyword: string): boolean {
   return common >= 5 && common >= 0.6 * Math.max(token.length, keyword.length) - 1;
 }
 
-function sharedCategories(a: readonly string[], b: readonly string[], ctx: ContextMatchers, type: BusinessType): FeedbackCategory[] {
-  const ha = categoryHits(a, ctx, type);
-  const hb = categoryHits(b, ctx, type);
-  return (Object.keys(ha) as FeedbackCategory[]).filter((c) => (hb[c] ?? 0) > 0);
-}
-
 /** A reply counts as an answer when it carries real words ("Ja" and "Nej" included). */
 function isSubstantive(text: string): boolean {
   const tokens = tokenize(text);
@@ -58,19 +52,30 @@ function directAnswer(turns: readonly ConversationTurn[], questionId: string): s
   return [...picked].sort((a, b) => a - b).map((i) => turns[i]?.text ?? '').join('\n').trim();
 }
 
+interface SentenceInfo {
+  sentence: string;
+  tokens: string[];
+  categories: Set<FeedbackCategory>;
+}
+
 interface SentenceMatch {
   sentence: string;
   score: number;
 }
 
-function bestOverlap(question: string, sentences: readonly string[], ctx: ContextMatchers, type: BusinessType): SentenceMatch | undefined {
+function categoriesOf(tokens: readonly string[], ctx: ContextMatchers, type: BusinessType): Set<FeedbackCategory> {
+  return new Set(Object.keys(categoryHits(tokens, ctx, type)) as FeedbackCategory[]);
+}
+
+/** Best sentence by keyword overlap plus one point for a shared topic (category). */
+function bestOverlap(question: string, sentences: readonly SentenceInfo[], ctx: ContextMatchers, type: BusinessType): SentenceMatch | undefined {
   const keywords = questionKeywords(question);
-  const qTokens = tokenize(question);
+  const qCategories = categoriesOf(tokenize(question), ctx, type);
   let best: SentenceMatch | undefined;
-  for (const sentence of sentences) {
-    const tokens = tokenize(sentence);
+  for (const { sentence, tokens, categories } of sentences) {
     const overlap = keywords.filter((k) => tokens.some((t) => matchesKeyword(t, k))).length;
-    const score = overlap + (sharedCategories(qTokens, tokens, ctx, type).length > 0 ? 1 : 0);
+    const sharesTopic = [...qCategories].some((c) => categories.has(c));
+    const score = overlap + (sharesTopic ? 1 : 0);
     const enough = score >= 2 || (score >= 1 && keywords.length <= 2);
     if (enough && (!best || score > best.score)) best = { sentence, score };
   }
@@ -87,7 +92,12 @@ export function answerQuestions(
   context: ScoringContext,
   ctx: ContextMatchers,
 ): QuestionAnswer[] {
-  const sentences = turns.filter((t) => t.role === 'customer').flatMap((t) => splitSentences(t.text));
+  const sentences = turns
+    .filter((t) => t.role === 'customer')
+    .flatMap((t) => splitSentences(t.text))
+    .map((sentence) => ({ sentence, tokens: tokenize(sentence) }))
+    .filter((s) => s.tokens.length > 0)
+    .map((s) => ({ ...s, categories: categoriesOf(s.tokens, ctx, context.businessType) }));
   return context.questions.map((q) => {
     const direct = directAnswer(turns, q.id);
     if (direct && isSubstantive(direct)) {

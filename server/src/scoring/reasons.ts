@@ -7,8 +7,8 @@ import type { ScoreBreakdown, ScoreReason } from './types.js';
  */
 export const REASON_CATALOGUE = {
   injection_attempt: {
-    sv: 'Texten försöker styra poängsättningen. Det räknas inte och sänker poängen.',
-    en: 'The text tries to steer the scoring. That does not count and lowers the score.',
+    sv: 'Texten försöker styra poängsättningen, därför blir poängen 0.',
+    en: 'The text tries to steer the scoring, so the score is 0.',
   },
   gibberish: { sv: 'Texten gick inte att förstå.', en: 'The text could not be understood.' },
   spam: {

@@ -20,10 +20,10 @@ import { isStopword } from './matchers.js';
 import { TermMatcher, tokenize } from './text.js';
 import type { Language } from './types.js';
 
-/** Effort and constructiveness markers. Lists are exact phrases (no compounds: "men" ≠ "menyn"). */
-const REASON = new TermMatcher([...SV_REASON_MARKERS, ...EN_REASON_MARKERS], { compounds: false });
-const SUGGESTION = new TermMatcher([...SV_SUGGESTION_PHRASES, ...EN_SUGGESTION_PHRASES], { compounds: false });
-const COMPARISON = new TermMatcher([...SV_COMPARISON_PHRASES, ...EN_COMPARISON_PHRASES], { compounds: false });
+/** Effort and constructiveness markers: exact words and phrases ("men" ≠ "menyn", "borde" ≠ "borden"). */
+const REASON = new TermMatcher([...SV_REASON_MARKERS, ...EN_REASON_MARKERS], { inflections: false });
+const SUGGESTION = new TermMatcher([...SV_SUGGESTION_PHRASES, ...EN_SUGGESTION_PHRASES], { inflections: false });
+const COMPARISON = new TermMatcher([...SV_COMPARISON_PHRASES, ...EN_COMPARISON_PHRASES], { inflections: false });
 
 /** "maybe/kanske" + imperative or "you/ni", and conditional "if you …ed" are suggestions too. */
 const SUGGESTION_PATTERNS: RegExp[] = [

@@ -82,7 +82,12 @@ export interface TermMatcherOptions {
   compounds?: boolean;
   /** Stem the terms and accept any short ending: for free-text context lists ("kanelbullar" ~ "kanelbullen"). */
   stemmed?: boolean;
+  /** Accept inflected forms (default true). Off for function words: "borde" (should) ≠ "borden" (the tables). */
+  inflections?: boolean;
 }
+
+/** Longer tokens are only matched exactly (Swedish compounds rarely exceed ~30 letters). */
+export const MAX_WORD_LENGTH = 40;
 
 const PLURAL_ENDINGS = /(?:arna|orna|erna|ar|or|er|na|en|et|s)$/;
 
@@ -104,9 +109,11 @@ export class TermMatcher {
   private readonly phrases: string[][];
   private readonly compounds: boolean;
   private readonly stemmed: boolean;
+  private readonly inflections: boolean;
 
   constructor(terms: Iterable<string>, options: TermMatcherOptions = {}) {
-    this.compounds = options.compounds ?? true;
+    this.inflections = options.inflections ?? true;
+    this.compounds = (options.compounds ?? true) && this.inflections;
     this.stemmed = options.stemmed ?? false;
     const all = [...new Set([...terms].map((t) => t.toLowerCase()))];
     const singles = all.filter((t) => !/\s/.test(t));
@@ -126,7 +133,7 @@ export class TermMatcher {
       if (term) found.add(term);
     }
     for (const phrase of this.phrases) {
-      if (containsPhrase(tokens, phrase)) found.add(phrase.join(' '));
+      if (containsPhrase(tokens, phrase, this.inflections)) found.add(phrase.join(' '));
     }
     return [...found];
   }
@@ -138,24 +145,27 @@ export class TermMatcher {
 
   matchSingle(token: string): string | undefined {
     if (this.exact.has(token)) return token;
+    // No real word is this long; skipping keeps pathological input linear.
+    if (token.length > MAX_WORD_LENGTH) return undefined;
     return this.singles.find((term) => this.matches(token, term));
   }
 
   private matches(token: string, term: string): boolean {
+    if (!this.inflections) return false;
     if (this.stemmed) return matchesStem(token, term);
     return this.compounds ? matchesTerm(token, term) : isInflectionOf(token, term);
   }
 }
 
-/** Phrase tokens must be consecutive; only the last may be inflected. */
-export function containsPhrase(tokens: readonly string[], phrase: readonly string[]): boolean {
+/** Phrase tokens must be consecutive; only the last may be inflected (when inflections are on). */
+export function containsPhrase(tokens: readonly string[], phrase: readonly string[], inflections = true): boolean {
   if (phrase.length === 0) return false;
   for (let i = 0; i + phrase.length <= tokens.length; i++) {
     let ok = true;
     for (let j = 0; j < phrase.length && ok; j++) {
       const tok = tokens[i + j] ?? '';
       const want = phrase[j] ?? '';
-      ok = j === phrase.length - 1 ? isInflectionOf(tok, want) : tok === want;
+      ok = inflections && j === phrase.length - 1 ? isInflectionOf(tok, want) : tok === want;
     }
     if (ok) return true;
   }

@@ -99,7 +99,7 @@ export interface ScoreResult {
  * it must never fall back to a made-up or default paying score.
  */
 export class ScoringUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message = 'Feedback scoring is unavailable', options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ScoringUnavailableError';
   }

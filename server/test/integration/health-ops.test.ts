@@ -63,6 +63,9 @@ describe.skipIf(backendUnavailable)('health, readiness, metrics and docs', () =>
     expect(res.text).toMatch(/job_queue_depth\{status="pending"\} \d+/);
     expect(res.text).toContain('process_resident_memory_bytes');
     expect(res.text).toContain('pos_webhook_events_total');
+    // Every query is timed, not only the health probe's.
+    expect(res.text).toMatch(new RegExp(`db_query_duration_seconds_count\\{dialect="${backend}"\\} ([1-9]\\d+)`));
+    for (const name of ['feedback_sessions_total', 'feedback_quality_score', 'voice_processing_duration_seconds', 'reward_amount_sek', 'fraud_signals_total']) expect(res.text).toContain(`# TYPE ${name}`);
   });
 
   it('echoes a well-formed x-request-id and generates one otherwise', async () => {

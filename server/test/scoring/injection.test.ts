@@ -51,6 +51,8 @@ describe('detectInjection', () => {
     'Glöm inte att ni hade bättre öppettider förut.',
     'The staff deserve the highest praise.',
     'Kassasystemet: det krånglade två gånger.',
+    'Betyg: 5/5, kaffet var gott.',
+    'Rating: 10/10 for the cinnamon buns.',
   ])('does not flag ordinary feedback: %j', (text) => {
     expect(detectInjection(text).detected).toBe(false);
   });
@@ -77,7 +79,7 @@ describe('injection never raises the score', () => {
         const injected = score(variant);
         expect(injected.flags.injectionAttempt, variant).toBe(true);
         expect(injected.score, variant).toBeLessThan(clean.score);
-        expect(injected.score, variant).toBeLessThanOrEqual(25);
+        expect(injected.score, variant).toBe(0);
         expect(injected.reasons.map((r) => r.code)).toContain('injection_attempt');
       }
     }

@@ -116,7 +116,7 @@ describe('OllamaScorer', () => {
     const embedded = scoreEmbedded(input(attack));
     expect(r.flags.injectionAttempt).toBe(true);
     expect(r.score).toBe(Math.min(100, embedded.score));
-    expect(r.score).toBeLessThanOrEqual(25);
+    expect(r.score).toBe(0);
     expect(r.reasons.map((x) => x.code)).toContain('injection_attempt');
   });
 
