@@ -3,11 +3,14 @@ import { AppError, notFound } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { DEFAULT_REWARD_SETTINGS } from './settings.js';
-import { buildPayoutBatch, payoutCsv, type PayableBalance } from './payout-batch.js';
+import { buildPayoutBatch, type PayableBalance } from './payout-batch.js';
+import { SwishFilePayoutProvider, type PayoutProvider } from './payout-provider.js';
 import { payableAccount, payoutEntries, payoutFailedEntries, payoutSettledEntries } from './ledger.js';
 import { customerEntries, insertEntries, loadEntries, lockCustomer } from './ledger-store.js';
 
 export const payoutTxnId = (payoutId: string) => `payout:${payoutId}`;
+/** The one payout channel configured today (see payout-provider.ts). */
+const payoutProvider: PayoutProvider = new SwishFilePayoutProvider();
 type Who = { actor: string; ip: string | null };
 
 /** Every customer (phone hash) the platform owes money, with the newest sealed phone number we hold. */
@@ -84,7 +87,9 @@ export async function payoutBatchCsv(ctx: AppContext, batchId: string, who: Who)
   }
   const payments = [...byPhone.values()].sort((a, b) => (a.phoneE164 < b.phoneE164 ? -1 : 1));
   await ctx.db.writer.run((trx) => recordAudit(trx, { ...who, action: 'payout_batch.export', targetType: 'payout_batch', targetId: batchId }));
-  return payoutCsv({ payments, skipped: [], invalid: [], totalMinor: payments.reduce((s, p) => s + p.amountMinor, 0) });
+  const prepared = await payoutProvider.prepare(batchId, payments);
+  if (prepared.kind !== 'file') throw new AppError('conflict', `Batch was submitted to ${payoutProvider.name} (${prepared.reference}); there is no file.`);
+  return prepared.body;
 }
 
 /**
