@@ -5,6 +5,8 @@ import { REFUND_CLAWBACK_JOB, reverseRewardForTransaction } from './rewards/rewa
 import { sweepStoreClaims } from './feedback/store-review-service.js';
 import { expireSessions, runRetention } from './gdpr/retention.js';
 import type { PeriodicTask } from './ops/scheduler.js';
+import { createPayoutBatch } from './rewards/payout-service.js';
+import { AppError } from './core/errors.js';
 
 /** Every background job type and the periodic tasks, in one place. */
 export function registerJobs(ctx: AppContext): PeriodicTask[] {
@@ -16,9 +18,19 @@ export function registerJobs(ctx: AppContext): PeriodicTask[] {
     const result = await runRetention(ctx);
     ctx.log.info(result, 'retention run');
   });
+  // Weekly payout batch (the operator then exports the Swish file and confirms it); an empty week is normal.
+  ctx.queue.register('payouts.weekly_batch', async () => {
+    try {
+      const batch = await createPayoutBatch(ctx, { actor: 'system:weekly', ip: null });
+      ctx.log.info({ batchId: batch.id, payouts: batch.payoutCount, totalMinor: batch.totalMinor }, 'weekly payout batch created');
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'conflict')) throw err;
+    }
+  });
   return [
     { jobType: 'sessions.expire', everyMs: 5 * 60_000 },
     { jobType: 'store_claims.sweep', everyMs: 60 * 60_000 },
     { jobType: 'retention.run', everyMs: 24 * 60 * 60_000 },
+    { jobType: 'payouts.weekly_batch', everyMs: 7 * 24 * 60 * 60_000, runAt: 'end' },
   ];
 }

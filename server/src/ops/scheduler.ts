@@ -4,6 +4,8 @@ import { nowIso } from '../core/ids.js';
 export interface PeriodicTask {
   jobType: string;
   everyMs: number;
+  /** 'start' (default) runs a period's job as soon as the period begins; 'end' when it is over. */
+  runAt?: 'start' | 'end';
 }
 
 /**
@@ -36,9 +38,10 @@ export class Scheduler {
       await this.ctx.db.writer.run(async (trx) => {
         for (const task of this.tasks) {
           const period = Math.floor(now / task.everyMs);
+          const runAt = task.runAt === 'end' ? new Date((period + 1) * task.everyMs).toISOString() : ts;
           await trx
             .insertInto('jobs')
-            .values({ id: `periodic:${task.jobType}:${period}`, type: task.jobType, payload: '{}', status: 'pending', attempts: 0, max_attempts: 3, run_at: ts, locked_by: null, locked_until: null, last_error: null, created_at: ts, updated_at: ts })
+            .values({ id: `periodic:${task.jobType}:${period}`, type: task.jobType, payload: '{}', status: 'pending', attempts: 0, max_attempts: 3, run_at: runAt, locked_by: null, locked_until: null, last_error: null, created_at: ts, updated_at: ts })
             .onConflict((oc) => oc.column('id').doNothing())
             .execute();
         }
