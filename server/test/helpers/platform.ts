@@ -41,6 +41,26 @@ async function createThrowawayPostgres(): Promise<{ url: string; drop: () => Pro
   };
 }
 
+/** JSON-over-HTTP client for a test server: parses JSON bodies, keeps the raw text and headers. */
+export function httpClient(baseUrl: string): TestPlatform['api'] {
+  return async (method, urlPath, body, headers = {}) => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' || Buffer.isBuffer(body) ? (body as string) : JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(baseUrl + urlPath, init);
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = null;
+    }
+    return { status: res.status, body: parsed, headers: res.headers, text };
+  };
+}
+
 /** A real server on a free loopback port with its own throwaway database (SQLite file or PostgreSQL database). */
 export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kvittra-test-'));
@@ -61,22 +81,7 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
   const platform = await startPlatform(config, { logger: createLogger(config.logLevel) });
   const baseUrl = platform.url.replace('0.0.0.0', '127.0.0.1');
 
-  const api: TestPlatform['api'] = async (method, urlPath, body, headers = {}) => {
-    const init: RequestInit = { method, headers: { ...headers } };
-    if (body !== undefined) {
-      init.body = typeof body === 'string' || Buffer.isBuffer(body) ? (body as string) : JSON.stringify(body);
-      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-    }
-    const res = await fetch(baseUrl + urlPath, init);
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
-    return { status: res.status, body: parsed, headers: res.headers, text };
-  };
+  const api = httpClient(baseUrl);
 
   let stopped = false;
   return {

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { loadConfig } from '../../src/config/load.js';
 import { startPlatform } from '../../src/platform.js';
 import { createLogger } from '../../src/core/logger.js';
-import { backend, TEST_ADMIN_TOKEN, TEST_PUBLIC_BASE_URL, type TestPlatform } from './platform.js';
+import { backend, httpClient, TEST_ADMIN_TOKEN, TEST_PUBLIC_BASE_URL, type TestPlatform } from './platform.js';
 import type { SignedWebhook } from './pos-payloads.js';
 import { createBusiness, luhnDigit, setupConnection, type ConnectionSetup } from './fixtures.js';
 
@@ -143,19 +143,7 @@ export async function startOnSharedDatabase(shared: SharedDatabase, opts: { star
   });
   const platform = await startPlatform(config, { logger: createLogger(config.logLevel), startWorkers: opts.startWorkers });
   const baseUrl = platform.url.replace('0.0.0.0', '127.0.0.1');
-  const api: TestPlatform['api'] = async (method, urlPath, body, headers = {}) => {
-    const h: Record<string, string> = { ...headers };
-    if (body !== undefined) h['content-type'] ??= 'application/json';
-    const res = await fetch(baseUrl + urlPath, { method, headers: h, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
-    return { status: res.status, body: parsed, headers: res.headers, text };
-  };
+  const api = httpClient(baseUrl);
   return {
     ...platform,
     baseUrl,
