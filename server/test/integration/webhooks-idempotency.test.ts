@@ -53,7 +53,7 @@ describe.skipIf(backendUnavailable)('webhook exactly-once', () => {
       const events = await eventsOf(p, c.connectionId);
       expect(events).toHaveLength(1);
       expect(events[0]!.status).toBe('processed');
-      const jobsAfter = await p.ctx.db.kysely.selectFrom('jobs').select(['id', 'payload']).execute();
+      const jobsAfter = await p.ctx.db.kysely.selectFrom('jobs').select(['id', 'payload']).where('type', '=', 'pos.apply_event').execute();
       const newJobs = jobsAfter.filter((j) => !jobsBefore.some((b) => b.id === j.id));
       expect(newJobs.map((j) => JSON.parse(j.payload).eventRowId)).toEqual([events[0]!.id]);
       expect(await txs(c)).toHaveLength(1);
