@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { BusinessesTable } from '../db/schema.js';
-import { AppError, notFound } from '../core/errors.js';
+import { AppError, isUniqueViolation, notFound } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
 import { decodeCursor, toPage } from '../core/pagination.js';
 import { recordAudit } from '../audit/audit-log.js';
@@ -46,8 +46,6 @@ async function assertOrgNumberFree(db: Db, org: string, exceptId?: string): Prom
   const existing = await db.kysely.selectFrom('businesses').select('id').where('org_number', '=', org).executeTakeFirst();
   if (existing && existing.id !== exceptId) throw new AppError('org_number_taken', undefined, { orgNumber: org });
 }
-
-const isUniqueViolation = (err: unknown) => /unique|duplicate key/i.test(String((err as Error)?.message));
 
 export async function createBusiness(db: Db, input: BusinessInput, who: Actor) {
   const org = requireOrgNumber(input.orgNumber);

@@ -67,3 +67,6 @@ export function errorBody(err: AppError): ErrorBody {
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found.`);
+
+/** A unique-constraint violation from either backend (SQLite "UNIQUE constraint failed", PostgreSQL 23505). */
+export const isUniqueViolation = (err: unknown): boolean => /unique|duplicate key/i.test(String((err as Error)?.message));

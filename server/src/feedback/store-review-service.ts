@@ -6,8 +6,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import { csvCell, csvDocument } from '../rewards/csv.js';
 import { formatMinorPlain, parseSekAmount } from '../rewards/money.js';
 import { getBusinessSettings } from '../settings/business-settings.js';
-import { bookIfReady } from '../rewards/reward-service.js';
-import { computeReward, remainingBudget, type RewardResult } from '../rewards/compute.js';
+import { bookIfReady, computeRewardFor } from '../rewards/reward-service.js';
 
 /** The original product's tolerance for the shop's verified amount against the customer's claim. */
 export const AMOUNT_TOLERANCE_MINOR = 50;
@@ -154,50 +153,11 @@ export async function decideClaim(ctx: AppContext, businessId: string, claimId: 
 }
 
 /** Statuses that hold money against budgets (as in reward-service). */
-const COMMITTED = ['awaiting_phone', 'awaiting_verification', 'held', 'approved'];
-
-/**
- * The reward on the verified amount, within the caps and budgets — not counting the reward being
- * recomputed: while it awaited verification it already held its share of the budgets, and counting it
- * again would shrink (or zero) it on verification.
- */
-async function recomputeReward(ctx: AppContext, p: { rewardId: string; businessId: string; score: number; amountMinor: number; phoneHash: string }): Promise<RewardResult> {
-  const { rewards: settings } = await getBusinessSettings(ctx.db, p.businessId);
-  const now = DateTime.now().setZone('Europe/Stockholm');
-  const spentSince = async (where: { businessId?: string; phoneHash?: string }, since: DateTime) => {
-    let q = ctx.db.kysely
-      .selectFrom('rewards')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('total'))
-      .where('status', 'in', COMMITTED)
-      .where('created_at', '>=', since.toUTC().toISO()!)
-      .where('id', '!=', p.rewardId);
-    if (where.businessId) q = q.where('business_id', '=', where.businessId);
-    if (where.phoneHash) q = q.where('phone_hash', '=', where.phoneHash);
-    return Number((await q.executeTakeFirstOrThrow()).total);
-  };
-  const [day, month, customerDay] = await Promise.all([
-    spentSince({ businessId: p.businessId }, now.startOf('day')),
-    spentSince({ businessId: p.businessId }, now.startOf('month')),
-    spentSince({ phoneHash: p.phoneHash }, now.startOf('day')),
-  ]);
-  return computeReward({
-    score: p.score,
-    purchaseAmountMinor: p.amountMinor,
-    currency: 'SEK',
-    settings,
-    budget: {
-      dailyRemainingMinor: remainingBudget(settings.dailyBudgetMinor, day),
-      monthlyRemainingMinor: remainingBudget(settings.monthlyBudgetMinor, month),
-      customerDailyRemainingMinor: remainingBudget(settings.perCustomerDailyCapMinor, customerDay),
-    },
-  });
-}
-
 export async function applyClaimDecision(ctx: AppContext, claimId: string, status: 'verified' | 'rejected', verifiedAmountMinor: number | null, who: Who): Promise<void> {
   const claim = await ctx.db.kysely.selectFrom('store_claims').selectAll().where('id', '=', claimId).executeTakeFirstOrThrow();
   const reward = await ctx.db.kysely.selectFrom('rewards').selectAll().where('session_id', '=', claim.session_id).executeTakeFirst();
   const session = await ctx.db.kysely.selectFrom('feedback_sessions').select(['score', 'risk_details']).where('id', '=', claim.session_id).executeTakeFirstOrThrow();
-  const recomputed = status === 'verified' && reward && session.score !== null ? await recomputeReward(ctx, { rewardId: reward.id, businessId: claim.business_id, score: session.score, amountMinor: verifiedAmountMinor!, phoneHash: claim.phone_hash }) : null;
+  const recomputed = status === 'verified' && reward && session.score !== null ? await computeRewardFor(ctx, { excludeRewardId: reward.id, businessId: claim.business_id, score: session.score, amountMinor: verifiedAmountMinor!, currency: 'SEK', phoneHash: claim.phone_hash }) : null;
   const held = session.risk_details ? (JSON.parse(session.risk_details) as { hold?: boolean }).hold === true : false;
   await ctx.db.writer.run(async (trx) => {
     const upd = await trx.updateTable('store_claims').set({ status, verified_amount_minor: verifiedAmountMinor, decided_by: who.actor, decided_at: nowIso() }).where('id', '=', claimId).where('status', '=', 'pending').executeTakeFirst();

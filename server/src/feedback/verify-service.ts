@@ -1,5 +1,5 @@
 import type { AppContext } from '../http/context.js';
-import { AppError } from '../core/errors.js';
+import { AppError, isUniqueViolation } from '../core/errors.js';
 import { nowIso } from '../core/ids.js';
 import { parseSekAmount } from '../rewards/money.js';
 import { getBusinessSettings } from '../settings/business-settings.js';
@@ -18,8 +18,6 @@ export interface VerifyInput {
   purchasedAt: string;
   cardLast4?: string;
 }
-
-const isUniqueViolation = (err: unknown) => /unique|duplicate key/i.test(String((err as Error)?.message));
 
 /** Counted before matching, so guessing amounts costs attempts even when it fails. */
 async function countAttempt(ctx: AppContext, session: SessionRow): Promise<void> {

@@ -21,21 +21,27 @@ const COMMITTED = ['awaiting_phone', 'awaiting_verification', 'held', 'approved'
 
 const stockholm = (now: Date) => DateTime.fromJSDate(now, { zone: 'Europe/Stockholm' });
 
-async function spentSince(ctx: AppContext, where: { businessId?: string; phoneHash?: string }, since: DateTime): Promise<number> {
+async function spentSince(ctx: AppContext, where: { businessId?: string; phoneHash?: string; excludeRewardId?: string }, since: DateTime): Promise<number> {
   let q = ctx.db.kysely.selectFrom('rewards').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('total')).where('status', 'in', COMMITTED).where('created_at', '>=', since.toUTC().toISO()!);
+  if (where.excludeRewardId) q = q.where('id', '!=', where.excludeRewardId);
   if (where.businessId) q = q.where('business_id', '=', where.businessId);
   if (where.phoneHash) q = q.where('phone_hash', '=', where.phoneHash);
   return Number((await q.executeTakeFirstOrThrow()).total);
 }
 
-/** The reward a score earns on a verified amount, within the business's caps and budgets (Stockholm days and months). */
-export async function computeRewardFor(ctx: AppContext, p: { businessId: string; score: number; amountMinor: number; currency: string; phoneHash: string | null; now?: Date }): Promise<RewardResult> {
+/**
+ * The reward a score earns on a verified amount, within the business's caps and budgets (Stockholm days
+ * and months). `excludeRewardId` leaves a reward being recomputed out of the budgets it already holds a
+ * share of, so recomputing it does not shrink (or zero) it.
+ */
+export async function computeRewardFor(ctx: AppContext, p: { businessId: string; score: number; amountMinor: number; currency: string; phoneHash: string | null; now?: Date; excludeRewardId?: string }): Promise<RewardResult> {
   const { rewards: settings } = await getBusinessSettings(ctx.db, p.businessId);
   const now = stockholm(p.now ?? new Date());
+  const exclude = p.excludeRewardId;
   const [day, month, customerDay] = await Promise.all([
-    spentSince(ctx, { businessId: p.businessId }, now.startOf('day')),
-    spentSince(ctx, { businessId: p.businessId }, now.startOf('month')),
-    p.phoneHash ? spentSince(ctx, { phoneHash: p.phoneHash }, now.startOf('day')) : Promise.resolve(0),
+    spentSince(ctx, { businessId: p.businessId, excludeRewardId: exclude }, now.startOf('day')),
+    spentSince(ctx, { businessId: p.businessId, excludeRewardId: exclude }, now.startOf('month')),
+    p.phoneHash ? spentSince(ctx, { phoneHash: p.phoneHash, excludeRewardId: exclude }, now.startOf('day')) : Promise.resolve(0),
   ]);
   return computeReward({
     score: p.score,
