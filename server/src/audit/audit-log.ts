@@ -2,6 +2,12 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { newId, nowIso } from '../core/ids.js';
 
+/** Who did something and from where, as recorded in the audit log. */
+export interface Actor {
+  actor: string;
+  ip: string | null;
+}
+
 export interface AuditEntry {
   actor: string;
   action: string;

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { safeEqual } from '../core/crypto.js';
+import type { Actor } from '../audit/audit-log.js';
 
 /** Bearer-token guard for the operator API. Fails closed: no header, wrong scheme or wrong token → 401. */
 export function requireAdminToken(adminToken: string) {
@@ -21,6 +22,6 @@ declare module 'fastify' {
 }
 
 /** Who did it and from where, for the audit log. */
-export function actorOf(req: FastifyRequest): { actor: string; ip: string | null } {
+export function actorOf(req: FastifyRequest): Actor {
   return { actor: req.actor ?? 'anonymous', ip: req.ip ?? null };
 }

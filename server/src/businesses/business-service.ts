@@ -4,7 +4,7 @@ import type { BusinessesTable } from '../db/schema.js';
 import { AppError, isUniqueViolation, notFound } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
 import { decodeCursor, toPage } from '../core/pagination.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit, type Actor } from '../audit/audit-log.js';
 import { normaliseOrgNumber, orgNumberType } from './org-number.js';
 import { BUSINESS_TYPE_LABELS_SV, type BusinessType } from './business-types.js';
 
@@ -13,11 +13,6 @@ export interface BusinessInput {
   orgNumber: string;
   businessType: BusinessType;
   email: string;
-}
-
-export interface Actor {
-  actor: string;
-  ip: string | null;
 }
 
 export function toBusinessDto(row: Selectable<BusinessesTable>) {

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { AppContext } from '../http/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { nowIso } from '../core/ids.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit, type Actor } from '../audit/audit-log.js';
 import { csvCell, csvDocument } from '../rewards/csv.js';
 import { formatMinorPlain, parseSekAmount } from '../rewards/money.js';
 import { getBusinessSettings } from '../settings/business-settings.js';
@@ -10,7 +10,6 @@ import { bookIfReady, computeRewardFor } from '../rewards/reward-service.js';
 
 /** The original product's tolerance for the shop's verified amount against the customer's claim. */
 export const AMOUNT_TOLERANCE_MINOR = 50;
-type Who = { actor: string; ip: string | null };
 
 const VERIFIED_WORDS = new Set(['verifierad', 'verified', 'godkänd', 'approved', 'ja', 'yes', 'ok']);
 const REJECTED_WORDS = new Set(['avvisad', 'rejected', 'nej', 'no', 'ej hittad', 'not found']);
@@ -100,7 +99,7 @@ function parseCsv(text: string, sep: string): { records: { line: number; cells: 
 }
 
 /** Reads back the marked export. Unknown ids, other businesses' claims and unreadable rows are reported, never applied. */
-export async function importClaimsCsv(ctx: AppContext, businessId: string, csv: string, who: Who) {
+export async function importClaimsCsv(ctx: AppContext, businessId: string, csv: string, who: Actor) {
   const text = csv.replace(/^\uFEFF/, '');
   // Blank lines (and rows a spreadsheet left as bare separators) are skipped but keep their line numbers.
   const parsed = parseCsv(text, detectSeparator(text));
@@ -142,7 +141,7 @@ export async function importClaimsCsv(ctx: AppContext, businessId: string, csv: 
  * The shop's decision on one claim. A verified amount more than 0,50 kr from the claim counts as not
  * found. Verification releases the reward computed on the verified amount; rejection cancels it.
  */
-export async function decideClaim(ctx: AppContext, businessId: string, claimId: string, decision: 'verified' | 'rejected', verifiedAmountMinor: number | null, who: Who): Promise<'verified' | 'rejected'> {
+export async function decideClaim(ctx: AppContext, businessId: string, claimId: string, decision: 'verified' | 'rejected', verifiedAmountMinor: number | null, who: Actor): Promise<'verified' | 'rejected'> {
   const claim = await ctx.db.kysely.selectFrom('store_claims').selectAll().where('id', '=', claimId).where('business_id', '=', businessId).executeTakeFirst();
   if (!claim) throw notFound('Claim');
   if (claim.status !== 'pending') throw new AppError('conflict', `Claim already ${claim.status}.`);
@@ -153,7 +152,7 @@ export async function decideClaim(ctx: AppContext, businessId: string, claimId: 
 }
 
 /** Statuses that hold money against budgets (as in reward-service). */
-export async function applyClaimDecision(ctx: AppContext, claimId: string, status: 'verified' | 'rejected', verifiedAmountMinor: number | null, who: Who): Promise<void> {
+export async function applyClaimDecision(ctx: AppContext, claimId: string, status: 'verified' | 'rejected', verifiedAmountMinor: number | null, who: Actor): Promise<void> {
   const claim = await ctx.db.kysely.selectFrom('store_claims').selectAll().where('id', '=', claimId).executeTakeFirstOrThrow();
   const reward = await ctx.db.kysely.selectFrom('rewards').selectAll().where('session_id', '=', claim.session_id).executeTakeFirst();
   const session = await ctx.db.kysely.selectFrom('feedback_sessions').select(['score', 'risk_details']).where('id', '=', claim.session_id).executeTakeFirstOrThrow();

@@ -2,10 +2,9 @@ import type { AppContext } from '../http/context.js';
 import { AppError } from '../core/errors.js';
 import { nowIso } from '../core/ids.js';
 import { normaliseSwedishMobile } from '../core/pii.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit, type Actor } from '../audit/audit-log.js';
 import { ANONYMISED_TEXT, scrubScoreDetails } from './retention.js';
 
-type Who = { actor: string; ip: string | null };
 
 function phoneHashOf(ctx: AppContext, raw: string): string {
   const phone = normaliseSwedishMobile(raw);
@@ -14,7 +13,7 @@ function phoneHashOf(ctx: AppContext, raw: string): string {
 }
 
 /** Art. 15 access: everything we hold that is linked to a phone number, in one JSON document. */
-export async function exportPersonalData(ctx: AppContext, rawPhone: string, who: Who) {
+export async function exportPersonalData(ctx: AppContext, rawPhone: string, who: Actor) {
   const phoneHash = phoneHashOf(ctx, rawPhone);
   const sessions = await ctx.db.kysely
     .selectFrom('feedback_sessions as s')
@@ -43,7 +42,7 @@ export async function exportPersonalData(ctx: AppContext, rawPhone: string, who:
  * sessions are removed. Payout records keep their sealed number while Swedish bookkeeping law requires
  * them (Art. 17(3)(b)); amounts and scores stay as anonymous statistics.
  */
-export async function erasePersonalData(ctx: AppContext, rawPhone: string, reason: string, who: Who) {
+export async function erasePersonalData(ctx: AppContext, rawPhone: string, reason: string, who: Actor) {
   const phoneHash = phoneHashOf(ctx, rawPhone);
   return ctx.db.writer.run(async (trx) => {
     const sessions = await trx.selectFrom('feedback_sessions').select('id').where('phone_hash', '=', phoneHash).execute();

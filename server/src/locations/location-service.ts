@@ -6,8 +6,8 @@ import { notFound } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
 import { randomToken } from '../core/crypto.js';
 import { decodeCursor, toPage } from '../core/pagination.js';
-import { recordAudit } from '../audit/audit-log.js';
-import { getBusinessRow, type Actor } from '../businesses/business-service.js';
+import { recordAudit, type Actor } from '../audit/audit-log.js';
+import { getBusinessRow } from '../businesses/business-service.js';
 
 /** A 6-digit code customers type at shops without an integrated POS; unique across all locations. */
 async function freeStoreCode(trx: Transaction<Database>): Promise<string> {

@@ -5,8 +5,8 @@ import { AppError, notFound } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
 import { decrypt, encrypt } from '../core/crypto.js';
 import { decodeCursor, toPage } from '../core/pagination.js';
-import { recordAudit } from '../audit/audit-log.js';
-import { getBusinessRow, type Actor } from '../businesses/business-service.js';
+import { recordAudit, type Actor } from '../audit/audit-log.js';
+import { getBusinessRow } from '../businesses/business-service.js';
 import { getLocationRow } from '../locations/location-service.js';
 import type { ConnectionContext, PosProvider } from './providers/types.js';
 

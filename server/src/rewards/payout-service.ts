@@ -1,7 +1,7 @@
 import type { AppContext } from '../http/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
-import { recordAudit } from '../audit/audit-log.js';
+import { recordAudit, type Actor } from '../audit/audit-log.js';
 import { DEFAULT_REWARD_SETTINGS } from './settings.js';
 import { buildPayoutBatch, type PayableBalance } from './payout-batch.js';
 import { SwishFilePayoutProvider, type PayoutProvider } from './payout-provider.js';
@@ -11,7 +11,6 @@ import { customerEntries, insertEntries, loadEntries, lockCustomer } from './led
 export const payoutTxnId = (payoutId: string) => `payout:${payoutId}`;
 /** The one payout channel configured today (see payout-provider.ts). */
 const payoutProvider: PayoutProvider = new SwishFilePayoutProvider();
-type Who = { actor: string; ip: string | null };
 
 /** Every customer (phone hash) the platform owes money, with the newest sealed phone number we hold. */
 async function payableBalances(ctx: AppContext): Promise<PayableBalance[]> {
@@ -35,7 +34,7 @@ async function payableBalances(ctx: AppContext): Promise<PayableBalance[]> {
  * minimum roll over. Amounts come only from the ledger; each payment moves its balance to clearing at once,
  * so a second batch cannot include the same money.
  */
-export async function createPayoutBatch(ctx: AppContext, who: Who) {
+export async function createPayoutBatch(ctx: AppContext, who: Actor) {
   const batch = buildPayoutBatch(await payableBalances(ctx), DEFAULT_REWARD_SETTINGS.minPayoutMinor);
   if (batch.payments.length === 0) throw new AppError('conflict', 'Nothing to pay out: no balance reaches the minimum payout.');
   const batchId = newId();
@@ -74,7 +73,7 @@ export async function getPayoutBatch(ctx: AppContext, batchId: string) {
   return { id: batch.id, status: batch.status, totalMinor: batch.total_minor, payoutCount: batch.payout_count, createdAt: batch.created_at, paidAt: batch.paid_at, payouts: payouts.map((p) => ({ id: p.id, amountMinor: p.amount_minor, status: p.status, paidAt: p.paid_at, reference: p.provider_reference })) };
 }
 
-export async function payoutBatchCsv(ctx: AppContext, batchId: string, who: Who): Promise<string> {
+export async function payoutBatchCsv(ctx: AppContext, batchId: string, who: Actor): Promise<string> {
   await getPayoutBatch(ctx, batchId);
   const rows = await ctx.db.kysely.selectFrom('payouts').select(['phone_enc', 'amount_minor', 'phone_hash']).where('batch_id', '=', batchId).where('status', '!=', 'failed').execute();
   const byPhone = new Map<string, { phoneE164: string; amountMinor: number; customerKeys: string[] }>();
@@ -96,7 +95,7 @@ export async function payoutBatchCsv(ctx: AppContext, batchId: string, who: Who)
  * Marks every pending payout of a batch paid. Idempotent: a repeated or concurrent call finds the batch
  * paid and books nothing; the ledger's unique (txn_id, account) key is the last line of defence.
  */
-export async function markBatchPaid(ctx: AppContext, batchId: string, reference: string | undefined, who: Who) {
+export async function markBatchPaid(ctx: AppContext, batchId: string, reference: string | undefined, who: Actor) {
   await ctx.db.writer.run(async (trx) => {
     // PostgreSQL: concurrent calls for one batch queue here, so the second finds it paid instead of
     // failing on the ledger's unique key (SQLite already runs writes one at a time).
@@ -124,7 +123,7 @@ export async function markBatchPaid(ctx: AppContext, batchId: string, reference:
 }
 
 /** A payout the provider rejected: the money is owed to the customer again and joins the next batch. */
-export async function markPayoutFailed(ctx: AppContext, payoutId: string, reason: string, who: Who) {
+export async function markPayoutFailed(ctx: AppContext, payoutId: string, reason: string, who: Actor) {
   await ctx.db.writer.run(async (trx) => {
     const p = await trx.selectFrom('payouts').selectAll().where('id', '=', payoutId).executeTakeFirst();
     if (!p) throw notFound('Payout');
