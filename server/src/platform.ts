@@ -12,6 +12,7 @@ import type { AppContext, AppServices } from './http/context.js';
 import { Pii } from './core/pii.js';
 import { createScorer, createFollowUpGenerator } from './scoring/index.js';
 import { createTranscriber } from './voice/index.js';
+import { createMailSender } from './mail/mail-sender.js';
 import { registerJobs } from './jobs.js';
 import { Scheduler } from './ops/scheduler.js';
 
@@ -31,13 +32,14 @@ export interface StartOptions {
   services?: AppServices;
 }
 
-export function createServices(config: Config): AppServices {
+export function createServices(config: Config, log: Logger): AppServices {
   const scoringOpts = { ollamaEndpoint: config.scoring.ollamaEndpoint, ollamaModel: config.scoring.ollamaModel, timeoutMs: config.scoring.timeoutMs };
   return {
     pii: new Pii(config.encryptionKey),
     scorer: createScorer(scoringOpts),
     followUps: createFollowUpGenerator(scoringOpts),
     transcriber: createTranscriber({ voiceProcessorUrl: config.voice.voiceProcessorUrl, openaiBaseUrl: config.voice.openaiBaseUrl, openaiApiKey: config.voice.openaiApiKey, openaiModel: config.voice.openaiModel }),
+    mail: createMailSender(config.mail, log.child({ component: 'mail' })),
   };
 }
 
@@ -59,7 +61,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
   const applied = await migrateToLatest(db);
   startup.mark('migrations');
   const queue = new JobQueue(db, log.child({ component: 'queue' }), config.queue);
-  const ctx: AppContext = { config, db, queue, log, metrics, startup, services: opts.services ?? createServices(config), state: { ready: false, shuttingDown: false } };
+  const ctx: AppContext = { config, db, queue, log, metrics, startup, services: opts.services ?? createServices(config, log), state: { ready: false, shuttingDown: false } };
   const scheduler = new Scheduler(ctx, registerJobs(ctx));
   addCollectedGauge(metrics, 'job_queue_depth', 'Jobs by status in the durable queue', ['status'], async (set) => {
     const d = await queue.depth();

@@ -27,6 +27,7 @@ export interface Config {
   fraud: { enabled: boolean; holdThreshold: number };
   retention: { dataRetentionDays: number; phoneRetentionDaysAfterPayout: number };
   trustProxy: boolean | string[];
+  mail: { smtpUrl: string | undefined; from: string };
   /** Names of secrets generated (development only) so start-up can print them once. */
   generatedSecrets: string[];
 }
@@ -93,7 +94,7 @@ function loadOrCreateDevSecrets(dataDir: string, need: { adminToken: boolean; en
 
 function productionProblems(env: Env): string[] {
   if (env.NODE_ENV !== 'production') return [];
-  return ['ADMIN_TOKEN', 'ENCRYPTION_KEY'].filter((k) => !env[k]).map((k) => `${k}: required in production`);
+  return ['ADMIN_TOKEN', 'ENCRYPTION_KEY', 'SMTP_URL'].filter((k) => !env[k]).map((k) => `${k}: required in production`);
 }
 
 export function loadConfig(input: Env = process.env): Config {
@@ -137,6 +138,7 @@ export function loadConfig(input: Env = process.env): Config {
     fraud: { enabled: raw.ENABLE_FRAUD_DETECTION, holdThreshold: raw.FRAUD_HOLD_THRESHOLD },
     retention: { dataRetentionDays: raw.DATA_RETENTION_DAYS, phoneRetentionDaysAfterPayout: raw.PHONE_RETENTION_DAYS_AFTER_PAYOUT },
     trustProxy: parseTrustProxy(raw.TRUST_PROXY),
+    mail: { smtpUrl: raw.SMTP_URL, from: raw.MAIL_FROM },
     generatedSecrets: generated,
   };
 }

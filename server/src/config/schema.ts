@@ -59,6 +59,8 @@ export const settingDocs: Record<string, SettingDoc> = {
   DATA_RETENTION_DAYS: { description: 'Feedback text is anonymised after this many days.' },
   PHONE_RETENTION_DAYS_AFTER_PAYOUT: { description: 'Days after a paid payout before the phone number is erased from the session (payout records keep it for the bookkeeping period).' },
   SHUTDOWN_TIMEOUT_MS: { description: 'Longest graceful shutdown before the process exits anyway.' },
+  SMTP_URL: { description: 'SMTP server for invitations, password resets and reminders (nodemailer URL). Without it mails are written to the log (not allowed in production).', example: 'smtps://user:pass@smtp.example.se:465', secret: true },
+  MAIL_FROM: { description: 'Sender address of outgoing mail.' },
 };
 
 export const configSchema = z
@@ -96,6 +98,8 @@ export const configSchema = z
     DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
     PHONE_RETENTION_DAYS_AFTER_PAYOUT: z.coerce.number().int().min(0).max(3650).default(30),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+    MAIL_FROM: z.string().min(3).default('Kvittra <no-reply@kvittra.se>'),
   })
   .strip();
 

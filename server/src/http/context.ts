@@ -7,6 +7,7 @@ import type { StartupPhases } from '../ops/startup.js';
 import type { Pii } from '../core/pii.js';
 import type { Scorer, FollowUpGenerator } from '../scoring/types.js';
 import type { Transcriber } from '../voice/types.js';
+import type { MailSender } from '../mail/mail-sender.js';
 
 /** Replaceable collaborators (providers chosen from configuration). */
 export interface AppServices {
@@ -15,6 +16,7 @@ export interface AppServices {
   followUps: FollowUpGenerator;
   /** null when no voice provider is configured: the customer app then offers typing only. */
   transcriber: Transcriber | null;
+  mail: MailSender;
 }
 
 /** Everything a domain module needs, handed in explicitly (no globals). */

@@ -44,7 +44,7 @@ describe('configuration', () => {
     try {
       attempt();
     } catch (err) {
-      expect((err as ConfigError).problems).toEqual(['ADMIN_TOKEN: required in production', 'ENCRYPTION_KEY: required in production']);
+      expect((err as ConfigError).problems).toEqual(['ADMIN_TOKEN: required in production', 'ENCRYPTION_KEY: required in production', 'SMTP_URL: required in production']);
     }
   });
 

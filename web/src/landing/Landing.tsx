@@ -7,7 +7,7 @@ interface Health {
 }
 
 /** Landing page until the customer app, dashboard and admin console arrive. */
-export function App() {
+export function Landing() {
   const [health, setHealth] = useState<Health | null>(null);
   useEffect(() => {
     fetch('/health')
