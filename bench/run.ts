@@ -18,7 +18,8 @@ import { runIngest } from './scenarios/ingest.js';
 import { runVerify } from './scenarios/verify.js';
 import { runCustomer } from './scenarios/customer.js';
 import { runColdStart } from './scenarios/coldstart.js';
-import { runAnalytics, runOutbound } from './scenarios/not-implemented.js';
+import { runOutbound } from './scenarios/outbound.js';
+import { runAnalytics } from './scenarios/analytics.js';
 import { runMemory } from './scenarios/memory.js';
 
 interface Scenario {
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
     nodeArgs: flagBool(args, 'cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(TMP_DIR, 'profiles')}`] : [],
     log: (line) => process.stdout.write(`${line}\n`),
   };
-  if (!flagBool(args, 'no-build') && scenarios.some((s) => s.name !== 'analytics' && s.name !== 'outbound')) buildServer();
+  if (!flagBool(args, 'no-build') && scenarios.some((s) => s.name !== 'outbound')) buildServer();
   const m = machine();
   process.stdout.write(`Kvittra benchmarks on ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${backend}${quick ? ', quick' : ''}; load average ${m.loadAverage.join(' ')}\n`);
 

@@ -1,5 +1,5 @@
 // Debian packages the test suite uses for real inputs: espeak-ng + sox make speech audio for the voice
-// tests, poppler-utils + qpdf check generated PDFs. Installed on a fresh machine when we may (root + apt).
+// tests, poppler-utils + qpdf check generated PDFs, chromium runs the browser tests. Installed on a fresh machine when we may (root + apt).
 import { spawnSync } from 'node:child_process';
 
 const NEEDED = [
@@ -7,8 +7,10 @@ const NEEDED = [
   { bin: 'sox', pkg: 'sox' },
   { bin: 'pdftotext', pkg: 'poppler-utils' },
   { bin: 'qpdf', pkg: 'qpdf' },
+  // The browser tests (vitest project e2e) drive Debian's Chromium through playwright-core.
+  { bin: 'chromium', pkg: 'chromium' },
 ];
-const EXTRA_PACKAGES = ['libsox-fmt-all'];
+const EXTRA_PACKAGES = ['libsox-fmt-all', 'fonts-liberation']; // fonts: Chromium renders the screenshots with real glyphs
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 

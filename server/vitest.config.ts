@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -6,16 +7,25 @@ import { defineConfig } from 'vitest/config';
  */
 const integration = ['test/integration/**/*.test.ts'];
 const redis = ['test/redis/**/*.test.ts'];
+/** Browser journeys (playwright-core + Debian Chromium) against a real server serving the built web app. */
+const e2e = ['test/e2e/**/*.test.ts'];
+// Zero-loss system tests spawn real server processes (SIGKILL, two instances); they need PostgreSQL and Redis.
+const system = ['test/system/zero-loss/**/*.test.ts'];
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker per core minus one: a single worker on a 2-core CI machine. Most
+    // integration tests wait on fsync, sockets and timers, so three workers finish far sooner there.
+    maxWorkers: Math.max(3, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...integration, ...redis, '**/node_modules/**'] } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...integration, ...redis, ...system, ...e2e, '**/node_modules/**'] } },
       { extends: true, test: { name: 'sqlite', include: integration, env: { KVITTRA_TEST_DB: 'sqlite' } } },
       { extends: true, test: { name: 'postgres', include: integration, env: { KVITTRA_TEST_DB: 'postgres' }, globalSetup: ['test/helpers/postgres-global-setup.ts'] } },
       { extends: true, test: { name: 'redis', include: redis, env: { KVITTRA_TEST_DB: 'sqlite' }, globalSetup: ['test/helpers/redis-global-setup.ts'] } },
+      { extends: true, test: { name: 'system', include: system, testTimeout: 300_000, globalSetup: ['test/helpers/postgres-global-setup.ts', 'test/helpers/redis-global-setup.ts'] } },
+      { extends: true, test: { name: 'e2e', include: e2e, fileParallelism: false, testTimeout: 180_000, hookTimeout: 300_000, env: { KVITTRA_TEST_DB: 'sqlite' }, globalSetup: ['test/e2e/global-setup.ts'] } },
     ],
   },
 });

@@ -10,6 +10,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type * as hdr from 'hdr-histogram-js';
 import type { DatabaseTarget } from '../../server/src/config/load.js';
+import { CONSENT_VERSION } from '../../server/src/feedback/consent.js';
 import { newHistogram, latencyOf, type LatencyStats } from './load.js';
 import { feedbackText, formatSek, prng, swedishMobile } from './swedish.js';
 
@@ -120,7 +121,7 @@ export function customerSequence(pool: PurchasePool, steps: Step[], seed: number
         c.device = `bench-device-${seed}-${ipSeq}`;
         c.t0 = c.sent = performance.now();
         if (c.t0 >= from) started++;
-        return { ...req, headers: { 'content-type': 'application/json', 'x-device-id': c.device, 'x-forwarded-for': c.ip }, body: JSON.stringify({ qrToken: c.p.qrToken, locale: 'sv' }) };
+        return { ...req, headers: { 'content-type': 'application/json', 'x-device-id': c.device, 'x-forwarded-for': c.ip }, body: JSON.stringify({ qrToken: c.p.qrToken, locale: 'sv', consent: { accepted: true, version: CONSENT_VERSION } }) };
       },
       onResponse: (status, body, context) => {
         const c = context as Ctx;

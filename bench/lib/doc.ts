@@ -40,7 +40,7 @@ function summaryTable(results: ScenarioResult[]): string {
   for (const r of results) {
     const name = `[${r.title}](#${r.number}-${r.title.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')})`;
     if (r.targets.length === 0) {
-      rows.push(`| ${r.number} | ${name} | ${r.backend}${r.quick ? ' (--quick)' : ''} | — | ${r.status === 'not_implemented' ? 'not yet implemented' : (r.notes[0] ?? '')} | ${STATUS[r.status]} |`);
+      rows.push(`| ${r.number} | ${name} | ${r.backend}${r.quick ? ' (--quick)' : ''} | — | ${r.status === 'not_implemented' ? (r.notes[0]?.startsWith('Blocked') ? r.notes[0].split(':')[0]! : 'not yet implemented') : (r.notes[0] ?? '')} | ${r.notes[0]?.startsWith('Blocked') ? '⏸ blocked' : STATUS[r.status]} |`);
       continue;
     }
     const backend = `${r.backend}${r.quick ? ' (--quick)' : ''}`;

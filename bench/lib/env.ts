@@ -81,6 +81,8 @@ export function serverEnv(t: Throwaway, extra: Record<string, string> = {}): Rec
     LOG_LEVEL: process.env.KVITTRA_BENCH_LOG_LEVEL ?? 'warn',
     RATE_LIMIT_WEBHOOKS_PER_MINUTE: '1000000000',
     TRUST_PROXY: '127.0.0.1',
+    // Production requires a mail server; the benchmarks never send mail, so nothing listens here.
+    SMTP_URL: 'smtp://127.0.0.1:2525',
     ...extra,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Scenario 4 — cold start: from spawning `node server/dist/main.js` (the production entry) to the port
+ * Scenario 4 — cold start: from spawning `node server/dist/kvittra.mjs` (the production entry, one bundled file) to the port
  * accepting TCP connections, median of 10 runs against an already migrated database; the same for a bare
  * Fastify app, runs interleaved. First start on an empty database (migrations included) is recorded too.
  * Targets: median within 2× the bare app's median, and under 300 ms.
@@ -80,7 +80,7 @@ const summary = (xs: number[]) => ({ medianMs: median(xs), minMs: Math.min(...xs
 
 export async function runColdStart(ctx: ScenarioContext): Promise<ScenarioResult> {
   const startedAt = new Date();
-  const main = path.join(ROOT_DIR, 'server', 'dist', 'main.js');
+  const main = path.join(ROOT_DIR, 'server', 'dist', 'kvittra.mjs');
   const bare = path.join(BENCH_DIR, 'lib', 'bare-child.mjs');
   const db = await createThrowaway(ctx.backend, 'coldstart');
   const fresh: Throwaway[] = [];
@@ -122,7 +122,7 @@ export async function runColdStart(ctx: ScenarioContext): Promise<ScenarioResult
       setup: {
         runs: RUNS,
         measure: 'spawn(node …) until a TCP connect to the port succeeds (polled every ~1 ms); each process is then stopped with SIGTERM',
-        server: 'node server/dist/main.js, NODE_ENV=production, migrated database (restart case)',
+        server: 'node server/dist/kvittra.mjs (esbuild bundle), NODE_ENV=production, migrated database (restart case)',
         baseline: 'node bench/lib/bare-child.mjs (Fastify, two routes, no plugins)',
       },
       measured: { ...s, firstStartEmptyDatabase: f, serverReportedPhases: phases },

@@ -12,14 +12,18 @@ import type { AppContext, AppServices } from './http/context.js';
 import { Pii } from './core/pii.js';
 import { createScorer, createFollowUpGenerator } from './scoring/index.js';
 import { createTranscriber } from './voice/index.js';
+import { createSpeaker } from './voice/speaker.js';
 import { createMailSender } from './mail/mail-sender.js';
 import { registerJobs } from './jobs.js';
 import { Scheduler } from './ops/scheduler.js';
+import { startDelivery, type DeliveryService } from './delivery/runtime.js';
 
 export interface Platform {
   app: FastifyInstance;
   ctx: AppContext;
   url: string;
+  /** Outbound webhook delivery (server/src/delivery): sweep(), breakers, the BullMQ backend when REDIS_URL is set. */
+  delivery: DeliveryService;
   /** Graceful: stop accepting, finish in-flight requests and jobs, close Redis and the database. */
   close(): Promise<void>;
 }
@@ -40,6 +44,7 @@ export function createServices(config: Config, log: Logger): AppServices {
     followUps: createFollowUpGenerator(scoringOpts),
     transcriber: createTranscriber({ voiceProcessorUrl: config.voice.voiceProcessorUrl, openaiBaseUrl: config.voice.openaiBaseUrl, openaiApiKey: config.voice.openaiApiKey, openaiModel: config.voice.openaiModel }),
     mail: createMailSender(config.mail, log.child({ component: 'mail' })),
+    speaker: createSpeaker(config.tts, log.child({ component: 'tts' })),
   };
 }
 
@@ -63,6 +68,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
   const queue = new JobQueue(db, log.child({ component: 'queue' }), config.queue);
   const ctx: AppContext = { config, db, queue, log, metrics, startup, services: opts.services ?? createServices(config, log), state: { ready: false, shuttingDown: false } };
   const scheduler = new Scheduler(ctx, registerJobs(ctx));
+  const delivery = startDelivery(ctx, { workers: opts.startWorkers !== false });
   addCollectedGauge(metrics, 'job_queue_depth', 'Jobs by status in the durable queue', ['status'], async (set) => {
     const d = await queue.depth();
     for (const [status, n] of Object.entries(d)) set({ status }, n);
@@ -91,9 +97,10 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
       scheduler.stop();
       await app.close();
       await queue.stop();
+      await delivery.stop();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       await db.close();
       log.info('kvittra stopped');
     })());
-  return { app, ctx, url, close };
+  return { app, ctx, url, close, delivery };
 }

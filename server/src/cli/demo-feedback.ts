@@ -33,7 +33,10 @@ async function main(): Promise<void> {
 
   const location = await fetch(`${base}/admin/businesses/${demo.businessId}/locations/${demo.locationId}`, { headers: { authorization: `Bearer ${config.adminToken}` } }).then((r) => r.json() as Promise<{ qrToken: string; qrUrl: string }>);
   console.log(`Customer scans ${location.qrUrl}`);
-  const session = await json('POST', '/api/v1/feedback-sessions', { qrToken: location.qrToken, locale: 'sv' });
+  // The customer app shows the consent text first and sends back the version the customer accepted.
+  const consent = (await fetch(`${base}/api/v1/consent`).then((r) => r.json())) as { version: string; text: { sv: string } };
+  console.log(`Customer accepts: ${consent.text.sv}`);
+  const session = await json('POST', '/api/v1/feedback-sessions', { qrToken: location.qrToken, locale: 'sv', consent: { accepted: true, version: consent.version } });
   const auth = { authorization: `Bearer ${session.sessionToken as string}` };
   const sid = session.sessionId as string;
   await json('POST', `/api/v1/feedback-sessions/${sid}/verify`, { amount: (amount / 100).toFixed(2).replace('.', ','), purchasedAt: at }, auth);

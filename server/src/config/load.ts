@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { configSchema, type RawConfig } from './schema.js';
+import { posSyncConfig, type PosSyncConfig } from '../pos-sync/config.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -20,14 +21,23 @@ export interface Config {
   sqliteSynchronous: RawConfig['SQLITE_SYNCHRONOUS'];
   webhookBodyLimit: number;
   rateLimits: { webhooksPerMinute: number; adminPerMinute: number };
-  queue: { pollIntervalMs: number; concurrency: number };
+  queue: { pollIntervalMs: number; concurrency: number; lockMs: number };
   shutdownTimeoutMs: number;
   scoring: { ollamaEndpoint: string | undefined; ollamaModel: string; timeoutMs: number };
   voice: { voiceProcessorUrl: string | undefined; openaiBaseUrl: string | undefined; openaiApiKey: string | undefined; openaiModel: string };
+  voiceStream: { maxSeconds: number; maxBytes: number; partialIntervalMs: number };
+  tts: { provider: 'openai' | 'espeak' | 'none' | undefined; baseUrl: string | undefined; apiKey: string | undefined; model: string; voice: string };
   fraud: { enabled: boolean; holdThreshold: number };
   retention: { dataRetentionDays: number; phoneRetentionDaysAfterPayout: number };
   trustProxy: boolean | string[];
   mail: { smtpUrl: string | undefined; from: string };
+  loadShedMaxEventLoopDelayMs: number;
+  trial: { feedbacks: number; days: number };
+  payouts: { provider: RawConfig['PAYOUT_PROVIDER']; stripeApiBase: string; stripeSecretKey: string | undefined };
+  /** Outbound webhooks to merchants (server/src/delivery). */
+  outboundWebhooks: { maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number; timeoutMs: number; breakerThreshold: number; breakerHalfOpenMs: number; secretOverlapHours: number; allowLoopback: boolean };
+  /** POS API reconciliation and endpoint failover (server/src/pos-sync). */
+  posSync: PosSyncConfig;
   /** Names of secrets generated (development only) so start-up can print them once. */
   generatedSecrets: string[];
 }
@@ -103,6 +113,7 @@ export function loadConfig(input: Env = process.env): Config {
   // Report every problem at once, so a broken deployment is fixed in one round.
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
   problems.push(...productionProblems(env));
+  if (env.PAYOUT_PROVIDER === 'stripe-connect' && !env.STRIPE_SECRET_KEY) problems.push('STRIPE_SECRET_KEY: required when PAYOUT_PROVIDER=stripe-connect');
   if (env.ENCRYPTION_KEY && !parseEncryptionKey(env.ENCRYPTION_KEY)) problems.push('ENCRYPTION_KEY: must be 32 bytes as 64 hex characters or base64');
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const raw = parsed.data;
@@ -131,14 +142,30 @@ export function loadConfig(input: Env = process.env): Config {
     sqliteSynchronous: raw.SQLITE_SYNCHRONOUS,
     webhookBodyLimit: raw.WEBHOOK_BODY_LIMIT_BYTES,
     rateLimits: { webhooksPerMinute: raw.RATE_LIMIT_WEBHOOKS_PER_MINUTE, adminPerMinute: raw.RATE_LIMIT_ADMIN_PER_MINUTE },
-    queue: { pollIntervalMs: raw.QUEUE_POLL_INTERVAL_MS, concurrency: raw.QUEUE_CONCURRENCY },
+    queue: { pollIntervalMs: raw.QUEUE_POLL_INTERVAL_MS, concurrency: raw.QUEUE_CONCURRENCY, lockMs: raw.QUEUE_LEASE_MS },
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     scoring: { ollamaEndpoint: raw.OLLAMA_ENDPOINT, ollamaModel: raw.OLLAMA_MODEL, timeoutMs: raw.SCORING_TIMEOUT_MS },
     voice: { voiceProcessorUrl: raw.VOICE_PROCESSOR_URL, openaiBaseUrl: raw.OPENAI_BASE_URL, openaiApiKey: raw.OPENAI_API_KEY, openaiModel: raw.OPENAI_TRANSCRIPTION_MODEL },
+    voiceStream: { maxSeconds: raw.VOICE_STREAM_MAX_SECONDS, maxBytes: raw.VOICE_STREAM_MAX_BYTES, partialIntervalMs: raw.VOICE_STREAM_PARTIAL_INTERVAL_MS },
+    tts: { provider: raw.TTS_PROVIDER, baseUrl: raw.TTS_BASE_URL, apiKey: raw.TTS_API_KEY, model: raw.TTS_MODEL, voice: raw.TTS_VOICE },
     fraud: { enabled: raw.ENABLE_FRAUD_DETECTION, holdThreshold: raw.FRAUD_HOLD_THRESHOLD },
     retention: { dataRetentionDays: raw.DATA_RETENTION_DAYS, phoneRetentionDaysAfterPayout: raw.PHONE_RETENTION_DAYS_AFTER_PAYOUT },
     trustProxy: parseTrustProxy(raw.TRUST_PROXY),
     mail: { smtpUrl: raw.SMTP_URL, from: raw.MAIL_FROM },
+    loadShedMaxEventLoopDelayMs: raw.LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS,
+    trial: { feedbacks: raw.TRIAL_FEEDBACKS, days: raw.TRIAL_DAYS },
+    payouts: { provider: raw.PAYOUT_PROVIDER, stripeApiBase: raw.STRIPE_API_BASE.replace(/\/+$/, ''), stripeSecretKey: raw.STRIPE_SECRET_KEY },
+    outboundWebhooks: {
+      maxAttempts: raw.OUTBOUND_WEBHOOK_MAX_ATTEMPTS,
+      backoffBaseMs: raw.OUTBOUND_WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: raw.OUTBOUND_WEBHOOK_BACKOFF_MAX_MS,
+      timeoutMs: raw.OUTBOUND_WEBHOOK_TIMEOUT_MS,
+      breakerThreshold: raw.OUTBOUND_WEBHOOK_BREAKER_THRESHOLD,
+      breakerHalfOpenMs: raw.OUTBOUND_WEBHOOK_BREAKER_HALF_OPEN_MS,
+      secretOverlapHours: raw.OUTBOUND_WEBHOOK_SECRET_OVERLAP_HOURS,
+      allowLoopback: raw.OUTBOUND_WEBHOOK_ALLOW_LOOPBACK,
+    },
+    posSync: posSyncConfig(raw),
     generatedSecrets: generated,
   };
 }

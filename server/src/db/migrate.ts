@@ -2,11 +2,19 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import * as m001 from './migrations/001_foundation.js';
 import * as m002 from './migrations/002_feedback_loop.js';
+import * as m003 from './migrations/003_money_consent.js';
+import * as m004 from './migrations/004_outbound_webhooks.js';
+import * as m005 from './migrations/005_pos_reconciliation.js';
+import * as m006 from './migrations/006_accounts.js';
 
 /** Migrations are compiled in (no directory scanning), so the built server and tests run the same set. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': m001,
   '002_feedback_loop': m002,
+  '003_money_consent': m003,
+  '004_outbound_webhooks': m004,
+  '005_pos_reconciliation': m005,
+  '006_accounts': m006,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,4 +1,6 @@
 import type { Generated } from 'kysely';
+import type { WebhookEndpointsTable, WebhookOutboxEventsTable, WebhookDeliveriesTable, WebhookDeliveryAttemptsTable } from './schema-delivery.js';
+import type { BusinessApprovalColumns, UsersTable, MembershipsTable, AuthSessionsTable, InvitationsTable, PasswordResetsTable, LoginAttemptsTable, BansTable, BanAppealsTable, ScoreOverridesTable } from './schema-accounts.js';
 
 /** Kysely table types. Times are ISO-8601 UTC strings (same representation on SQLite and PostgreSQL). */
 export interface BusinessesTable {
@@ -94,6 +96,43 @@ export interface TransactionRefundsTable {
   updated_at: string;
 }
 
+/** Migration 005: POS API credentials (encrypted JSON), reconciliation reports, endpoint failovers. */
+export interface PosApiCredentialsTable {
+  connection_id: string;
+  credentials_enc: string;
+  access_token_expires_at: string | null;
+  updated_at: string;
+}
+
+export interface PosReconciliationRunsTable {
+  id: string;
+  connection_id: string;
+  provider: string;
+  trigger: string;
+  window_start: string;
+  window_end: string;
+  status: string;
+  checked: number;
+  missing: number;
+  mismatched: number;
+  repaired: number;
+  errors: number;
+  error_details: string | null;
+  started_at: string;
+  finished_at: string;
+}
+
+export interface PosFailoverEventsTable {
+  id: string;
+  provider: string;
+  from_endpoint: string;
+  to_endpoint: string;
+  kind: string;
+  reason: string;
+  actor: string;
+  created_at: string;
+}
+
 export interface JobsTable {
   id: string;
   type: string;
@@ -163,6 +202,9 @@ export interface FeedbackSessionsTable {
   risk_details: string | null;
   scored_at: string | null;
   anonymised_at: string | null;
+  /** Migration 003: the consent text version the customer accepted, and when. */
+  consent_version?: string | null;
+  consented_at?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -235,6 +277,8 @@ export interface PayoutsTable {
   provider_reference: string | null;
   paid_at: string | null;
   created_at: string;
+  /** Migration 003. */
+  failure_reason?: string | null;
 }
 
 export interface StoreClaimsTable {
@@ -254,7 +298,43 @@ export interface StoreClaimsTable {
   created_at: string;
 }
 
+/** Migration 003: trial of a business (no row = trial from the business's creation with platform defaults). */
+export interface BusinessTrialsTable {
+  business_id: string;
+  started_at: string;
+  ends_at: string;
+  max_feedbacks: number;
+  activated_at: string | null;
+  activated_by: string | null;
+  updated_at: string;
+}
+
+export interface PayoutAccountsTable {
+  phone_hash: string;
+  provider: string;
+  account_ref: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StoreReviewRemindersTable {
+  id: string;
+  business_id: string;
+  claim_id: string;
+  days_before: number;
+  sent_to: string;
+  sent_at: string;
+}
+
+
 export interface Database {
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_outbox_events: WebhookOutboxEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
+  business_trials: BusinessTrialsTable;
+  payout_accounts: PayoutAccountsTable;
+  store_review_reminders: StoreReviewRemindersTable;
   business_settings: BusinessSettingsTable;
   business_questions: BusinessQuestionsTable;
   feedback_sessions: FeedbackSessionsTable;
@@ -265,13 +345,28 @@ export interface Database {
   payout_batches: PayoutBatchesTable;
   payouts: PayoutsTable;
   store_claims: StoreClaimsTable;
-  businesses: BusinessesTable;
+  businesses: BusinessesTable & BusinessApprovalColumns;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  auth_sessions: AuthSessionsTable;
+  invitations: InvitationsTable;
+  password_resets: PasswordResetsTable;
+  login_attempts: LoginAttemptsTable;
+  bans: BansTable;
+  ban_appeals: BanAppealsTable;
+  score_overrides: ScoreOverridesTable;
   locations: LocationsTable;
   pos_connections: PosConnectionsTable;
   webhook_events: WebhookEventsTable;
   webhook_dead_letters: WebhookDeadLettersTable;
   transactions: TransactionsTable;
   transaction_refunds: TransactionRefundsTable;
+  pos_api_credentials: PosApiCredentialsTable;
+  pos_reconciliation_runs: PosReconciliationRunsTable;
+  pos_failover_events: PosFailoverEventsTable;
   jobs: JobsTable;
   audit_log: AuditLogTable;
 }
+
+export type * from './schema-delivery.js';
+export type * from './schema-accounts.js';

@@ -9,6 +9,7 @@ import { computeRewardFor, insertReward, bookIfReady } from '../rewards/reward-s
 import { loadScoringContext } from './scoring-context.js';
 import type { FeedbackInput } from './feedback-input.js';
 import type { SessionRow } from './session-service.js';
+import { emitFeedbackScored, emitRewardCreated } from '../delivery/hooks.js';
 
 export const MAX_FOLLOW_UPS = 2;
 const OPEN_FOR_FEEDBACK = ['verified', 'in_conversation'];
@@ -114,6 +115,8 @@ export async function finishConversation(ctx: AppContext, session: SessionRow) {
     await storeFingerprints(trx, session.id, risk.fingerprints);
     const row = await insertReward(trx, { sessionId: session.id, businessId: session.business_id, transactionId: session.transaction_id, result: reward, status, phoneHash: session.phone_hash, details: { riskScore: risk.score } });
     await bookIfReady(ctx, trx, row.id);
+    await emitFeedbackScored(ctx, trx, session);
+    await emitRewardCreated(ctx, trx, row);
   });
   recordMetrics(ctx, session.business_id, score, reward.tier.name, risk);
   return describeResult(ctx, session.id);

@@ -10,6 +10,9 @@ import { submitClaim } from './store-claim-service.js';
 import { assertAcceptsFeedback, finishConversation, submitTurn, describeSession } from './conversation-service.js';
 import { readFeedbackRequest } from './feedback-input.js';
 import { registerPayoutPhone } from './payout-phone-service.js';
+import { ZConsentField, currentConsent, requireConsent } from './consent.js';
+import { getTrialStatus } from '../businesses/trial.js';
+import { voiceCapabilities } from './voice-stream-routes.js';
 
 const ZSessionParams = z.object({ sessionId: z.string().max(64) });
 const ZLocale = z.enum(['sv', 'en']).default('sv');
@@ -39,6 +42,9 @@ async function locationDto(ctx: AppContext, loc: PublicLocation) {
     businessTypeLabel: BUSINESS_TYPE_LABELS_SV[loc.businessType as BusinessType],
     languages: settings.languages,
     voiceAvailable: ctx.services.transcriber !== null,
+    // False once the shop's trial ended without an active plan: feedback is welcome but earns nothing.
+    rewardsAvailable: (await getTrialStatus(ctx, loc.businessId)).rewardsAvailable,
+    voice: voiceCapabilities(ctx),
   };
 }
 
@@ -54,16 +60,20 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       locationDto(ctx, await findPublicLocation(ctx.db, { storeCode: req.params.storeCode })),
     );
 
+    app.get('/api/v1/consent', { schema: { tags: ['customer'], summary: 'The privacy consent to show before a session (version + Swedish/English text)' }, config: perIp(120) }, async () => currentConsent());
+
     app.post(
       '/api/v1/feedback-sessions',
       {
-        schema: { tags: ['customer'], summary: 'Start a feedback session (lives 30 minutes)', body: z.union([z.object({ qrToken: z.string().min(1).max(64), locale: ZLocale }).strict(), z.object({ storeCode: z.string().regex(/^\d{6}$/), locale: ZLocale }).strict()]) },
+        schema: { tags: ['customer'], summary: 'Start a feedback session (lives 30 minutes)', body: z.union([z.object({ qrToken: z.string().min(1).max(64), locale: ZLocale, consent: ZConsentField }).strict(), z.object({ storeCode: z.string().regex(/^\d{6}$/), locale: ZLocale, consent: ZConsentField }).strict()]) },
         config: perIp(30),
       },
       async (req, reply) => {
-        const body = req.body as { qrToken?: string; storeCode?: string; locale: 'sv' | 'en' };
+        const body = req.body as { qrToken?: string; storeCode?: string; locale: 'sv' | 'en'; consent?: unknown };
+        // Consent first: nothing about the customer is stored without it.
+        const consent = requireConsent(body.consent);
         const loc = await findPublicLocation(ctx.db, body);
-        const created = await createSession(ctx.db, loc, { channel: body.qrToken ? 'qr' : 'store_code', locale: body.locale, ...clientHashes(ctx, req) });
+        const created = await createSession(ctx.db, loc, { channel: body.qrToken ? 'qr' : 'store_code', locale: body.locale, consentVersion: consent.version, ...clientHashes(ctx, req) });
         ctx.metrics.feedbackSessions.inc({ business_id: loc.businessId, status: 'created', quality_tier: 'none' });
         return reply.status(201).send({ ...created, location: await locationDto(ctx, loc) });
       },

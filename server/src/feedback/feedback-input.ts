@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../http/context.js';
 import { AppError } from '../core/errors.js';
 import { transcribeAudio } from '../voice/index.js';
-import { TranscriptionError } from '../voice/types.js';
+import { TranscriptionError, type AudioInput, type Transcript } from '../voice/types.js';
 import type { SessionRow } from './session-service.js';
 
 export const MAX_AUDIO_BYTES = 20 * 1024 * 1024;
@@ -35,8 +35,7 @@ export async function readFeedbackRequest(ctx: AppContext, req: FastifyRequest, 
 }
 
 async function readVoiceTurn(ctx: AppContext, req: FastifyRequest, session: SessionRow): Promise<FeedbackInput> {
-  const transcriber = ctx.services.transcriber;
-  if (!transcriber) throw new AppError('voice_unavailable');
+  if (!ctx.services.transcriber) throw new AppError('voice_unavailable');
   let audio: { bytes: Buffer; mimeType: string; filename?: string } | null = null;
   let finish = false;
   try {
@@ -57,19 +56,45 @@ async function readVoiceTurn(ctx: AppContext, req: FastifyRequest, session: Sess
   }
   if (!audio || audio.bytes.length === 0) throw new AppError('validation_failed', 'No recording received (multipart field "audio").');
   try {
-    const transcript = await transcribeAudio(transcriber, audio, {
-      language: session.locale === 'en' ? 'en' : 'sv',
-      onDuration: (seconds, outcome) => ctx.metrics.voiceDuration.observe({ outcome }, seconds),
-    });
-    return { text: transcript.text, source: 'voice', finish, transcript: { language: transcript.language, durationSec: transcript.durationSec } };
-  } catch (err) {
-    throw toVoiceError(err);
+    const transcript = await transcribeForSession(ctx, session, audio);
+    return voiceInput(transcript, finish);
   } finally {
     audio.bytes.fill(0);
   }
 }
 
-function toVoiceError(err: unknown): AppError {
+/** A real transcript as a conversation turn (the same shape for an upload and a voice stream). */
+export function voiceInput(transcript: Transcript, finish: boolean): FeedbackInput {
+  return { text: transcript.text, source: 'voice', finish, transcript: { language: transcript.language, durationSec: transcript.durationSec } };
+}
+
+export interface SessionTranscribeOptions {
+  signal?: AbortSignal;
+  maxBytes?: number;
+  /** false for a voice stream's partial transcripts: the metric times what a turn waits for. */
+  observeMetric?: boolean;
+}
+
+/**
+ * Shared by the multipart upload and the voice stream: transcribe in the session's language,
+ * time it in voice_processing_duration_seconds, and turn every failure into a catalogue error.
+ * The caller's own abort is rethrown untouched so it is never reported as a failed transcription.
+ */
+export async function transcribeForSession(ctx: AppContext, session: SessionRow, audio: AudioInput, opts: SessionTranscribeOptions = {}): Promise<Transcript> {
+  try {
+    return await transcribeAudio(ctx.services.transcriber, audio, {
+      language: session.locale === 'en' ? 'en' : 'sv',
+      signal: opts.signal,
+      maxBytes: opts.maxBytes,
+      onDuration: opts.observeMetric === false ? undefined : (seconds, outcome) => ctx.metrics.voiceDuration.observe({ outcome }, seconds),
+    });
+  } catch (err) {
+    if (opts.signal?.aborted && err === opts.signal.reason) throw err;
+    throw toVoiceError(err);
+  }
+}
+
+export function toVoiceError(err: unknown): AppError {
   if (!(err instanceof TranscriptionError)) return err instanceof AppError ? err : new AppError('transcription_failed', undefined, { retryable: true });
   if (err.code === 'too_long') return new AppError('audio_too_long');
   if (err.code === 'bad_audio') return new AppError('unsupported_audio', err.message);

@@ -42,7 +42,7 @@ export interface CreatedSession {
   channel: 'qr' | 'store_code';
 }
 
-export async function createSession(db: Db, loc: PublicLocation, opts: { channel: 'qr' | 'store_code'; locale: string; deviceHash: string | null; ipHash: string | null }): Promise<CreatedSession> {
+export async function createSession(db: Db, loc: PublicLocation, opts: { channel: 'qr' | 'store_code'; locale: string; deviceHash: string | null; ipHash: string | null; consentVersion: string }): Promise<CreatedSession> {
   const token = randomToken(32);
   const now = new Date();
   const row = {
@@ -56,6 +56,9 @@ export async function createSession(db: Db, loc: PublicLocation, opts: { channel
     expires_at: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
     device_hash: opts.deviceHash,
     ip_hash: opts.ipHash,
+    // The GDPR consent the customer gave for this session (see consent.ts).
+    consent_version: opts.consentVersion,
+    consented_at: now.toISOString(),
     created_at: now.toISOString(),
     updated_at: now.toISOString(),
   };

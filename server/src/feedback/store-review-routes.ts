@@ -6,6 +6,7 @@ import { getBusinessRow } from '../businesses/business-service.js';
 import { parseSekAmount } from '../rewards/money.js';
 import { AppError } from '../core/errors.js';
 import { decideClaim, exportClaimsCsv, importClaimsCsv, listClaims } from './store-review-service.js';
+import { XLSX_CONTENT_TYPE, exportClaimsXlsx, importClaimsXlsx } from './store-review-xlsx.js';
 
 const ZBusinessParams = z.object({ businessId: z.uuid() });
 
@@ -13,6 +14,7 @@ const ZBusinessParams = z.object({ businessId: z.uuid() });
 export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 5 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser([XLSX_CONTENT_TYPE, 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: 5 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
     app.get('/admin/businesses/:businessId/store-claims', { schema: { tags: ['admin'], summary: 'Store-code claims', params: ZBusinessParams, querystring: z.object({ status: z.enum(['pending', 'verified', 'rejected']).optional() }) } }, async (req) => {
       await getBusinessRow(ctx.db, req.params.businessId);
@@ -24,9 +26,15 @@ export function storeReviewRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="kvittra-verifiering.csv"').send(await exportClaimsCsv(ctx, req.params.businessId));
     });
 
-    app.post('/admin/businesses/:businessId/store-claims/import', { schema: { tags: ['admin'], summary: 'Import the marked CSV (text/csv body)', params: ZBusinessParams } }, async (req) => {
+    app.get('/admin/businesses/:businessId/store-claims/export.xlsx', { schema: { tags: ['admin'], summary: 'Pending claims as an Excel workbook (Status drop-down)', params: ZBusinessParams } }, async (req, reply) => {
       await getBusinessRow(ctx.db, req.params.businessId);
-      if (typeof req.body !== 'string') throw new AppError('unsupported_media_type', 'Send the marked file as text/csv.');
+      return reply.type(XLSX_CONTENT_TYPE).header('content-disposition', 'attachment; filename="kvittra-verifiering.xlsx"').send(await exportClaimsXlsx(ctx, req.params.businessId));
+    });
+
+    app.post('/admin/businesses/:businessId/store-claims/import', { schema: { tags: ['admin'], summary: 'Import the marked file: text/csv body, or the .xlsx workbook as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', params: ZBusinessParams } }, async (req) => {
+      await getBusinessRow(ctx.db, req.params.businessId);
+      if (Buffer.isBuffer(req.body)) return importClaimsXlsx(ctx, req.params.businessId, req.body, actorOf(req));
+      if (typeof req.body !== 'string') throw new AppError('unsupported_media_type', 'Send the marked file as text/csv or .xlsx.');
       return importClaimsCsv(ctx, req.params.businessId, req.body, actorOf(req));
     });
 

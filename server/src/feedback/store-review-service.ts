@@ -7,6 +7,7 @@ import { csvCell, csvDocument } from '../rewards/csv.js';
 import { formatMinorPlain, parseSekAmount } from '../rewards/money.js';
 import { getBusinessSettings } from '../settings/business-settings.js';
 import { bookIfReady, computeRewardFor } from '../rewards/reward-service.js';
+import { dueReminder, sendReviewReminders, type DueReminder } from './store-review-reminders.js';
 
 /** The original product's tolerance for the shop's verified amount against the customer's claim. */
 export const AMOUNT_TOLERANCE_MINOR = 50;
@@ -21,17 +22,35 @@ export async function listClaims(ctx: AppContext, businessId: string, status?: s
   return rows.map((c) => ({ id: c.id, locationId: c.location_id, amountMinor: c.amount_minor, purchasedAt: c.purchased_at, status: c.status, verifiedAmountMinor: c.verified_amount_minor, deadlineAt: c.deadline_at, decidedAt: c.decided_at, decidedBy: c.decided_by, remindersSent: c.reminders_sent }));
 }
 
-/** CSV the shop checks against its till: one row per pending claim; the shop fills in Status (and Verifierat belopp when it differs). */
-export async function exportClaimsCsv(ctx: AppContext, businessId: string): Promise<string> {
+/** The review file's columns, shared by the CSV and the XLSX export (and read back by name on import). */
+export const REVIEW_COLUMNS = ['Referens', 'Butik', 'Datum', 'Tid', 'Belopp', 'Status', 'Verifierat belopp', 'Sista dag'] as const;
+/** The words the export offers for Status (the import also accepts the synonyms below). */
+export const REVIEW_DECISIONS = ['verifierad', 'avvisad'] as const;
+
+export interface ReviewRow {
+  id: string;
+  location: string;
+  date: string;
+  time: string;
+  amountMinor: number;
+  deadline: string;
+}
+
+/** One row per pending claim, in deadline order. */
+export async function pendingReviewRows(ctx: AppContext, businessId: string): Promise<ReviewRow[]> {
   const claims = await listClaims(ctx, businessId, 'pending');
   const locations = await ctx.db.kysely.selectFrom('locations').select(['id', 'name']).where('business_id', '=', businessId).execute();
   const names = new Map(locations.map((l) => [l.id, l.name]));
-  const header = ['Referens', 'Butik', 'Datum', 'Tid', 'Belopp', 'Status', 'Verifierat belopp', 'Sista dag'].map((h) => csvCell(h));
-  const rows = claims.map((c) => {
+  return claims.map((c) => {
     const at = DateTime.fromISO(c.purchasedAt).setZone('Europe/Stockholm');
-    return [csvCell(c.id), csvCell(names.get(c.locationId) ?? ''), csvCell(at.toISODate()!), csvCell(at.toFormat('HH:mm')), csvCell(formatMinorPlain(c.amountMinor), { numeric: true }), csvCell(''), csvCell(''), csvCell(DateTime.fromISO(c.deadlineAt).setZone('Europe/Stockholm').toISODate()!)];
+    return { id: c.id, location: names.get(c.locationId) ?? '', date: at.toISODate()!, time: at.toFormat('HH:mm'), amountMinor: c.amountMinor, deadline: DateTime.fromISO(c.deadlineAt).setZone('Europe/Stockholm').toISODate()! };
   });
-  return csvDocument([header, ...rows]);
+}
+
+/** CSV the shop checks against its till: one row per pending claim; the shop fills in Status (and Verifierat belopp when it differs). */
+export async function exportClaimsCsv(ctx: AppContext, businessId: string): Promise<string> {
+  const rows = (await pendingReviewRows(ctx, businessId)).map((r) => [csvCell(r.id), csvCell(r.location), csvCell(r.date), csvCell(r.time), csvCell(formatMinorPlain(r.amountMinor), { numeric: true }), csvCell(''), csvCell(''), csvCell(r.deadline)]);
+  return csvDocument([REVIEW_COLUMNS.map((h) => csvCell(h)), ...rows]);
 }
 
 /** The separator the file uses, judged from its header line: ';' (Swedish Excel, our export), ',' or tab. */
@@ -98,12 +117,22 @@ function parseCsv(text: string, sep: string): { records: { line: number; cells: 
   return { records, unterminatedAt: null };
 }
 
-/** Reads back the marked export. Unknown ids, other businesses' claims and unreadable rows are reported, never applied. */
+/** Reads back the marked CSV export. */
 export async function importClaimsCsv(ctx: AppContext, businessId: string, csv: string, who: Actor) {
   const text = csv.replace(/^\uFEFF/, '');
-  // Blank lines (and rows a spreadsheet left as bare separators) are skipped but keep their line numbers.
   const parsed = parseCsv(text, detectSeparator(text));
-  const records = parsed.records.filter((r) => r.cells.some((c) => c !== ''));
+  const summary = await importClaimRecords(ctx, businessId, parsed.records, who);
+  if (parsed.unterminatedAt !== null && parsed.unterminatedAt > 1) summary.errors.push({ line: parsed.unterminatedAt, message: 'A quote (") opened here is never closed; this line and the rest of the file were not read' });
+  return summary;
+}
+
+/**
+ * Applies the marked rows of a review file (CSV or XLSX): a header row naming the columns, then one
+ * row per claim. Unknown ids, other businesses' claims and unreadable rows are reported, never applied.
+ */
+export async function importClaimRecords(ctx: AppContext, businessId: string, all: readonly { line: number; cells: string[] }[], who: Actor) {
+  // Blank lines (and rows a spreadsheet left as bare separators) are skipped but keep their line numbers.
+  const records = all.filter((r) => r.cells.some((c) => c !== ''));
   const header = (records[0]?.cells ?? []).map((h) => h.toLowerCase());
   const col = (name: string) => header.indexOf(name);
   const [iRef, iStatus, iAmount] = [col('referens'), col('status'), col('verifierat belopp')];
@@ -133,7 +162,6 @@ export async function importClaimsCsv(ctx: AppContext, businessId: string, csv: 
       summary.errors.push({ line, message: err instanceof AppError ? err.message : 'Could not apply this row' });
     }
   }
-  if (parsed.unterminatedAt !== null && parsed.unterminatedAt > 1) summary.errors.push({ line: parsed.unterminatedAt, message: 'A quote (") opened here is never closed; this line and the rest of the file were not read' });
   return summary;
 }
 
@@ -171,12 +199,13 @@ export async function applyClaimDecision(ctx: AppContext, claimId: string, statu
 }
 
 /**
- * Periodic: reminders before the review deadline (default 7, 3 and 1 days before) and, once it has
- * passed, the business's configured default (reject unless the business chose approve).
+ * Periodic: reminder mails before the review deadline (default 7, 3 and 1 days before; see
+ * store-review-reminders.ts) and, once it has passed, the business's configured default (reject unless
+ * the business chose approve).
  */
 export async function sweepStoreClaims(ctx: AppContext, now = new Date()): Promise<{ reminded: number; defaulted: number }> {
   const pending = await ctx.db.kysely.selectFrom('store_claims').selectAll().where('status', '=', 'pending').orderBy('deadline_at').limit(5000).execute();
-  let reminded = 0;
+  const due: DueReminder[] = [];
   let defaulted = 0;
   for (const claim of pending) {
     const { storeReview } = await getBusinessSettings(ctx.db, claim.business_id);
@@ -191,15 +220,8 @@ export async function sweepStoreClaims(ctx: AppContext, now = new Date()): Promi
       }
       continue;
     }
-    const due = [...storeReview.reminderDaysBefore].sort((a, b) => b - a).filter((d) => daysLeft <= d).length;
-    if (due > claim.reminders_sent) {
-      // Conditional, so overlapping sweeps send each reminder once.
-      const upd = await ctx.db.writer.run((trx) => trx.updateTable('store_claims').set({ reminders_sent: due }).where('id', '=', claim.id).where('status', '=', 'pending').where('reminders_sent', '<', due).executeTakeFirst());
-      if (upd.numUpdatedRows > 0n) {
-        ctx.log.info({ businessId: claim.business_id, claimId: claim.id, daysLeft: Math.ceil(daysLeft) }, 'store claim review reminder');
-        reminded++;
-      }
-    }
+    const next = dueReminder(storeReview.reminderDaysBefore, daysLeft, claim.reminders_sent);
+    if (next) due.push({ claimId: claim.id, businessId: claim.business_id, deadlineAt: claim.deadline_at, amountMinor: claim.amount_minor, previousLevel: claim.reminders_sent, ...next });
   }
-  return { reminded, defaulted };
+  return { reminded: await sendReviewReminders(ctx, due), defaulted };
 }

@@ -8,20 +8,31 @@ import { installErrorHandling } from './error-handler.js';
 import { registerDocs } from './docs.js';
 import { registerWebApp } from './web.js';
 import { rejectNulCharacters } from './reject-nul.js';
-import { requireAdminToken } from '../auth/admin-auth.js';
+import { registerLoadShedding } from './load-shedding.js';
+import cookie from '@fastify/cookie';
+import { installAccessGuard, installRouteRegistry } from '../auth/access-guard.js';
+import { accountRoutes } from '../accounts/account-routes.js';
+import { teamRoutes } from '../accounts/team-routes.js';
+import { dashboardRoutes } from '../dashboard/dashboard-routes.js';
+import { adminConsoleRoutes } from '../admin-console/console-routes.js';
+import { banGuard } from '../admin-console/ban-guard.js';
 import { businessRoutes } from '../businesses/business-routes.js';
 import { locationRoutes } from '../locations/location-routes.js';
 import { connectionRoutes } from '../pos/connection-routes.js';
 import { webhookRoutes } from '../pos/webhook-routes.js';
 import { WebhookIngestor } from '../pos/ingest-service.js';
 import { customerRoutes } from '../feedback/customer-routes.js';
+import { voiceStreamRoutes } from '../feedback/voice-stream-routes.js';
 import { storeReviewRoutes } from '../feedback/store-review-routes.js';
 import { rewardAdminRoutes } from '../rewards/reward-admin-routes.js';
 import { settingsRoutes } from '../settings/settings-routes.js';
 import { gdprRoutes } from '../gdpr/gdpr-routes.js';
 import multipart from '@fastify/multipart';
 import { swedishOpsRoutes } from '../swedish/routes.js';
+import { posSyncAdminRoutes, posSyncPublicRoutes } from '../pos-sync/routes.js';
 import { healthRoutes } from '../ops/health-routes.js';
+import { endpointRoutes as webhookEndpointRoutes } from '../delivery/routes.js';
+import { deadLetterRoutes as webhookDeadLetterRoutes } from '../delivery/dlq-routes.js';
 import type { Redis } from 'ioredis';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -46,6 +57,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installRouteRegistry(app);
+  await app.register(cookie);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -61,6 +74,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], objectSrc: ["'none'"], frameAncestors: ["'none'"] },
     },
   });
+  await registerLoadShedding(app, ctx);
   await app.register(rateLimit, {
     global: false,
     ...(opts.redis ? { redis: opts.redis, nameSpace: `${ctx.config.redisKeyPrefix}rl:` } : {}),
@@ -73,23 +87,34 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   const ingestor = new WebhookIngestor(ctx);
 
   await app.register(healthRoutes(ctx));
+  await app.register(posSyncPublicRoutes(ctx));
   await app.register(webhookRoutes(ctx, ingestor));
   await app.register(async (customer) => {
     await customer.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 4 } });
+    customer.addHook('preHandler', banGuard(ctx));
     await customer.register(customerRoutes(ctx));
+    await customer.register(voiceStreamRoutes(ctx));
   });
+  await app.register(accountRoutes(ctx));
   await app.register(async (admin) => {
     // Limit before authenticating, so token guessing is throttled too.
     admin.addHook('onRequest', app.rateLimit({ max: ctx.config.rateLimits.adminPerMinute, timeWindow: '1 minute' }));
-    admin.addHook('onRequest', requireAdminToken(ctx.config.adminToken));
+    // One guard for the whole scope: admin token, admin user or business user; routes are operator-only unless marked.
+    installAccessGuard(admin, app, ctx);
+    await admin.register(teamRoutes(ctx));
+    await admin.register(dashboardRoutes(ctx, { redis: opts.redis }));
+    await admin.register(adminConsoleRoutes(ctx));
     await admin.register(businessRoutes(ctx));
     await admin.register(locationRoutes(ctx));
     await admin.register(connectionRoutes(ctx, ingestor));
     await admin.register(swedishOpsRoutes());
+    await admin.register(posSyncAdminRoutes(ctx));
     await admin.register(settingsRoutes(ctx));
     await admin.register(rewardAdminRoutes(ctx));
     await admin.register(storeReviewRoutes(ctx));
     await admin.register(gdprRoutes(ctx));
+    await admin.register(webhookEndpointRoutes(ctx));
+    await admin.register(webhookDeadLetterRoutes(ctx));
   });
   await registerWebApp(app);
   return app;

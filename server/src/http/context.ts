@@ -7,6 +7,7 @@ import type { StartupPhases } from '../ops/startup.js';
 import type { Pii } from '../core/pii.js';
 import type { Scorer, FollowUpGenerator } from '../scoring/types.js';
 import type { Transcriber } from '../voice/types.js';
+import type { Speaker } from '../voice/speaker.js';
 import type { MailSender } from '../mail/mail-sender.js';
 
 /** Replaceable collaborators (providers chosen from configuration). */
@@ -16,6 +17,8 @@ export interface AppServices {
   followUps: FollowUpGenerator;
   /** null when no voice provider is configured: the customer app then offers typing only. */
   transcriber: Transcriber | null;
+  /** null when no text-to-speech provider is configured: replies are then shown as text only. */
+  speaker: Speaker | null;
   mail: MailSender;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { WEB_DIST } from '../core/paths.js';
 
 /** Client-side areas of the single-page app; `/admin` and `/business` share their prefix with the API. */
 const SPA_PATH = /^\/(f|s|business|admin)(\/|$|\?)/;
@@ -25,7 +25,7 @@ function sendShell(reply: FastifyReply) {
 
 /** The built web app (web/dist) is served from `/`; without a build, a short notice instead. */
 export async function registerWebApp(app: FastifyInstance): Promise<void> {
-  const root = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+  const root = WEB_DIST;
   if (!existsSync(root)) {
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/plain; charset=utf-8').send('Kvittra API is running. Build the web app with `npm run build`.'));
     return;

@@ -1,4 +1,4 @@
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../core/logger.js';
 
 export interface MailMessage {
@@ -38,12 +38,16 @@ export class MemoryMailSender implements MailSender {
 /** SMTP through nodemailer (`SMTP_URL=smtps://user:pass@host:465`). */
 export class SmtpMailSender implements MailSender {
   readonly kind = 'smtp' as const;
-  private readonly transport: Transporter;
-  constructor(url: string, private readonly from: string) {
-    this.transport = createTransport(url);
-  }
+  private transport: Promise<Transporter> | null = null;
+  constructor(
+    private readonly url: string,
+    private readonly from: string,
+  ) {}
   async send(message: MailMessage): Promise<void> {
-    await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+    // Loaded on first use: most starts never send mail, and nodemailer is large.
+    this.transport ??= import('nodemailer').then((m) => m.createTransport(this.url));
+    const transport = await this.transport;
+    await transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
   }
 }
 

@@ -17,6 +17,12 @@ export function createMetrics() {
     labelNames: ['provider', 'outcome'] as const,
     registers: [registry],
   });
+  const loadShed = new client.Counter({
+    name: 'http_load_shed_total',
+    help: 'Requests answered 503 by load shedding, by pressure type',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const dbQueryDuration = new client.Histogram({
     name: 'db_query_duration_seconds',
     help: 'Database query duration by dialect',
@@ -53,7 +59,16 @@ export function createMetrics() {
   const rewardAmount = new client.Histogram({ name: 'reward_amount_sek', help: 'Distribution of reward amounts in SEK', buckets: [0, 1, 5, 10, 20, 50, 100, 200], registers: [registry] });
   const fraudSignals = new client.Counter({ name: 'fraud_signals_total', help: 'Fraud signals raised, by code', labelNames: ['code'] as const, registers: [registry] });
   const rewardsHeld = new client.Counter({ name: 'rewards_held_total', help: 'Rewards held for fraud review', registers: [registry] });
-  return { registry, feedbackSessions, qualityScore, voiceDuration, rewardAmount, fraudSignals, rewardsHeld, httpDuration, webhookEvents, dbQueryDuration, groupCommitBatch, jobsProcessed };
+  // Outbound webhooks to merchants (server/src/delivery); result: delivered | retry | dead | postponed.
+  const webhookDeliveries = new client.Counter({ name: 'webhook_deliveries_total', help: 'Outbound webhook delivery attempts and postponements, by result', labelNames: ['result'] as const, registers: [registry] });
+  const webhookDeliveryDuration = new client.Histogram({
+    name: 'webhook_delivery_duration_seconds',
+    help: 'Outbound webhook request duration, by result',
+    labelNames: ['result'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  return { loadShed, webhookDeliveries, webhookDeliveryDuration, registry, feedbackSessions, qualityScore, voiceDuration, rewardAmount, fraudSignals, rewardsHeld, httpDuration, webhookEvents, dbQueryDuration, groupCommitBatch, jobsProcessed };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -5,6 +5,7 @@ import { newId, nowIso } from '../core/ids.js';
 import { PermanentJobError } from '../queue/job-queue.js';
 import { REFUND_CLAWBACK_JOB } from '../rewards/reward-service.js';
 import type { NormalisedEffect, NormalisedRefund, NormalisedSale } from './providers/types.js';
+import { emitTransactionReceived } from '../delivery/hooks.js';
 
 interface Conn {
   id: string;
@@ -20,26 +21,32 @@ interface Conn {
  * refund state is recomputed whichever arrives last.
  */
 export function applyEventHandler(ctx: AppContext) {
-  return async (payload: unknown) => {
-    const { eventRowId } = payload as { eventRowId: string };
-    await ctx.db.writer.run(async (trx) => {
-      const event = await trx.selectFrom('webhook_events').selectAll().where('id', '=', eventRowId).executeTakeFirst();
-      if (!event) throw new PermanentJobError(`webhook event ${eventRowId} not found`);
-      if (event.status !== 'received') return;
-      const conn = await trx.selectFrom('pos_connections').select(['id', 'business_id', 'location_id', 'provider']).where('id', '=', event.connection_id).executeTakeFirstOrThrow();
-      const effect = JSON.parse(event.effect) as NormalisedEffect;
-      // A sale and its refund may be applied by two workers at once; under READ COMMITTED neither
-      // would see the other's row and the refund would be lost. Serialise per sale (SQLite already
-      // serialises all writes).
-      const saleKey = effect.kind === 'sale' ? effect.sale.externalId : effect.kind === 'refund' ? effect.refund.externalPaymentId : null;
-      if (saleKey !== null && ctx.db.dialect === 'postgres') {
-        await sql`select pg_advisory_xact_lock(hashtextextended(${`${conn.id}:${saleKey}`}, 0))`.execute(trx);
-      }
-      const status = await applyEffect(trx, conn, effect);
-      await trx.updateTable('webhook_events').set({ status, processed_at: nowIso() }).where('id', '=', eventRowId).execute();
-      if (saleKey !== null) await enqueueClawbackIfRewarded(ctx, trx, conn.id, saleKey);
-    });
-  };
+  return async (payload: unknown) => ctx.db.writer.run((trx) => applyEventInTrx(ctx, trx, payload));
+}
+
+/** The same, inside the job queue's transaction: the worker applies due events in batches (`JobQueue.registerBatched`). */
+export function applyEventInTrx(ctx: AppContext, trx: Transaction<Database>, payload: unknown): Promise<void> {
+  const { eventRowId } = payload as { eventRowId: string };
+  return applyStoredEvent(ctx, trx, eventRowId);
+}
+
+async function applyStoredEvent(ctx: AppContext, trx: Transaction<Database>, eventRowId: string): Promise<void> {
+  const event = await trx.selectFrom('webhook_events').selectAll().where('id', '=', eventRowId).executeTakeFirst();
+  if (!event) throw new PermanentJobError(`webhook event ${eventRowId} not found`);
+  if (event.status !== 'received') return;
+  const conn = await trx.selectFrom('pos_connections').select(['id', 'business_id', 'location_id', 'provider']).where('id', '=', event.connection_id).executeTakeFirstOrThrow();
+  const effect = JSON.parse(event.effect) as NormalisedEffect;
+  // A sale and its refund may be applied by two workers at once; under READ COMMITTED neither
+  // would see the other's row and the refund would be lost. Serialise per sale (SQLite already
+  // serialises all writes).
+  const saleKey = effect.kind === 'sale' ? effect.sale.externalId : effect.kind === 'refund' ? effect.refund.externalPaymentId : null;
+  if (saleKey !== null && ctx.db.dialect === 'postgres') {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`${conn.id}:${saleKey}`}, 0))`.execute(trx);
+  }
+  const status = await applyEffect(trx, conn, effect);
+  if (effect.kind === 'sale') await emitTransactionReceived(ctx, trx, conn.id, effect.sale.externalId);
+  await trx.updateTable('webhook_events').set({ status, processed_at: nowIso() }).where('id', '=', eventRowId).execute();
+  if (saleKey !== null) await enqueueClawbackIfRewarded(ctx, trx, conn.id, saleKey);
 }
 
 /** A refund of a purchase that earned a reward claws the reward back (in its own job, after this commit). */

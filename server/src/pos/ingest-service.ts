@@ -24,6 +24,9 @@ export class WebhookIngestor {
   // Connections are read on every webhook; a short TTL bounds staleness after an update on another instance.
   private readonly cache = new LRUCache<string, ResolvedConnection | false>({ max: 10_000, ttl: 15_000 });
 
+  // When this instance last wrote pos_connections.last_event_at per connection (epoch ms).
+  private readonly lastEventWritten = new LRUCache<string, number>({ max: 10_000 });
+
   constructor(private readonly ctx: AppContext) {}
 
   invalidate(connectionId: string): void {
@@ -81,9 +84,21 @@ export class WebhookIngestor {
       const row = rows[0];
       if (!row) return false;
       await this.ctx.queue.enqueue(trx, APPLY_EVENT_JOB, { eventRowId: row.id });
-      await trx.updateTable('pos_connections').set({ last_event_at: now }).where('id', '=', conn.id).execute();
+      if (this.shouldTouchLastEvent(conn.id)) await trx.updateTable('pos_connections').set({ last_event_at: now }).where('id', '=', conn.id).execute();
       return true;
     });
+  }
+
+  /**
+   * "Last event received" is for humans and health checks; updating the connection row on every
+   * webhook made all events of a busy connection contend for one row. Once per interval is enough.
+   */
+  private shouldTouchLastEvent(connectionId: string): boolean {
+    const now = Date.now();
+    const last = this.lastEventWritten.get(connectionId);
+    if (last !== undefined && now - last < LAST_EVENT_WRITE_INTERVAL_MS) return false;
+    this.lastEventWritten.set(connectionId, now);
+    return true;
   }
 
   private async deadLetter(conn: ResolvedConnection, raw: RawWebhook, reason: string, details: unknown): Promise<void> {
@@ -106,6 +121,7 @@ export class WebhookIngestor {
   }
 }
 
+const LAST_EVENT_WRITE_INTERVAL_MS = 10_000;
 const MAX_KEY_LENGTH = 255;
 // transactions.amount_minor / transaction_refunds.amount_minor are 32-bit integers on PostgreSQL.
 const MAX_AMOUNT_MINOR = 2_147_483_647;

@@ -28,7 +28,9 @@ export type RewardCap =
   | 'monthly_budget'
   | 'customer_daily'
   | 'min_purchase'
-  | 'not_sek';
+  | 'not_sek'
+  /** The business's trial ended without an active plan (applied by computeRewardFor, not here). */
+  | 'plan_inactive';
 
 export interface RewardBudget {
   dailyRemainingMinor: number | null;

@@ -4,13 +4,23 @@ import { newId, nowIso } from '../core/ids.js';
 import { recordAudit, type Actor } from '../audit/audit-log.js';
 import { DEFAULT_REWARD_SETTINGS } from './settings.js';
 import { buildPayoutBatch, type PayableBalance } from './payout-batch.js';
-import { SwishFilePayoutProvider, type PayoutProvider } from './payout-provider.js';
+import type { PayoutProvider } from './payout-provider.js';
+import { payoutProviderFor } from './payout-providers.js';
 import { payableAccount, payoutEntries, payoutFailedEntries, payoutSettledEntries } from './ledger.js';
 import { customerEntries, insertEntries, loadEntries, lockCustomer } from './ledger-store.js';
+import { emitRewardsPaid } from '../delivery/hooks.js';
 
 export const payoutTxnId = (payoutId: string) => `payout:${payoutId}`;
-/** The one payout channel configured today (see payout-provider.ts). */
-const payoutProvider: PayoutProvider = new SwishFilePayoutProvider();
+/** The payout channel PAYOUT_PROVIDER selects (see payout-provider.ts), one per running platform. */
+const providers = new WeakMap<AppContext, PayoutProvider>();
+export function payoutProviderOf(ctx: AppContext): PayoutProvider {
+  let provider = providers.get(ctx);
+  if (!provider) {
+    provider = payoutProviderFor(ctx.config);
+    providers.set(ctx, provider);
+  }
+  return provider;
+}
 
 /** Every customer (phone hash) the platform owes money, with the newest sealed phone number we hold. */
 async function payableBalances(ctx: AppContext): Promise<PayableBalance[]> {
@@ -69,8 +79,8 @@ export async function createPayoutBatch(ctx: AppContext, who: Actor) {
 export async function getPayoutBatch(ctx: AppContext, batchId: string) {
   const batch = await ctx.db.kysely.selectFrom('payout_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
   if (!batch) throw notFound('Payout batch');
-  const payouts = await ctx.db.kysely.selectFrom('payouts').select(['id', 'amount_minor', 'status', 'paid_at', 'provider_reference']).where('batch_id', '=', batchId).orderBy('id').execute();
-  return { id: batch.id, status: batch.status, totalMinor: batch.total_minor, payoutCount: batch.payout_count, createdAt: batch.created_at, paidAt: batch.paid_at, payouts: payouts.map((p) => ({ id: p.id, amountMinor: p.amount_minor, status: p.status, paidAt: p.paid_at, reference: p.provider_reference })) };
+  const payouts = await ctx.db.kysely.selectFrom('payouts').select(['id', 'amount_minor', 'status', 'paid_at', 'provider_reference', 'failure_reason']).where('batch_id', '=', batchId).orderBy('id').execute();
+  return { id: batch.id, status: batch.status, totalMinor: batch.total_minor, payoutCount: batch.payout_count, createdAt: batch.created_at, paidAt: batch.paid_at, payouts: payouts.map((p) => ({ id: p.id, amountMinor: p.amount_minor, status: p.status, paidAt: p.paid_at, reference: p.provider_reference, failureReason: p.failure_reason ?? null })) };
 }
 
 export async function payoutBatchCsv(ctx: AppContext, batchId: string, who: Actor): Promise<string> {
@@ -86,8 +96,9 @@ export async function payoutBatchCsv(ctx: AppContext, batchId: string, who: Acto
   }
   const payments = [...byPhone.values()].sort((a, b) => (a.phoneE164 < b.phoneE164 ? -1 : 1));
   await ctx.db.writer.run((trx) => recordAudit(trx, { ...who, action: 'payout_batch.export', targetType: 'payout_batch', targetId: batchId }));
-  const prepared = await payoutProvider.prepare(batchId, payments);
-  if (prepared.kind !== 'file') throw new AppError('conflict', `Batch was submitted to ${payoutProvider.name} (${prepared.reference}); there is no file.`);
+  const provider = payoutProviderOf(ctx);
+  const prepared = await provider.prepare(batchId, payments);
+  if (prepared.kind !== 'file') throw new AppError('conflict', `Payouts go through ${provider.name} (${prepared.reference}); submit the batch instead of exporting a file.`);
   return prepared.body;
 }
 
@@ -115,6 +126,7 @@ export async function markBatchPaid(ctx: AppContext, batchId: string, reference:
       const ledger = await loadEntries(trx, { txnIds: [payoutTxnId(p.id)], refs: [p.id] });
       await insertEntries(trx, payoutSettledEntries(ledger, { txnId: `settled:${p.id}`, payoutTxnId: payoutTxnId(p.id) }), { payoutId: p.id });
       settled += 1;
+      await emitRewardsPaid(ctx, trx, p.id);
     }
     await trx.updateTable('payout_batches').set({ status: 'paid', paid_at: now }).where('id', '=', batchId).execute();
     await recordAudit(trx, { ...who, action: 'payout_batch.mark_paid', targetType: 'payout_batch', targetId: batchId, details: { payouts: settled, reference: reference ?? null } });
@@ -129,7 +141,7 @@ export async function markPayoutFailed(ctx: AppContext, payoutId: string, reason
     if (!p) throw notFound('Payout');
     if (p.status !== 'pending') throw new AppError('conflict', `Only pending payouts can fail; this one is ${p.status}.`);
     // Conditional claim (see markBatchPaid): of a concurrent mark-paid and mark-failed only one wins.
-    const claimed = await trx.updateTable('payouts').set({ status: 'failed' }).where('id', '=', p.id).where('status', '=', 'pending').executeTakeFirst();
+    const claimed = await trx.updateTable('payouts').set({ status: 'failed', failure_reason: reason.slice(0, 500) }).where('id', '=', p.id).where('status', '=', 'pending').executeTakeFirst();
     if (claimed.numUpdatedRows === 0n) throw new AppError('conflict', 'Only pending payouts can fail; this one was just settled.');
     await lockCustomer(trx, ctx.db.dialect, p.phone_hash);
     const ledger = await loadEntries(trx, { accounts: [payableAccount(p.phone_hash)], txnIds: [payoutTxnId(p.id)], refs: [p.id] });

@@ -8,6 +8,8 @@ import { decideHeldReward } from './reward-service.js';
 import { createPayoutBatch, getPayoutBatch, markBatchPaid, markPayoutFailed, payoutBatchCsv } from './payout-service.js';
 import { statementFor } from './statement-service.js';
 import { statementCsv, statementPdf } from './statement.js';
+import { trialRoutes } from '../businesses/trial-routes.js';
+import { registerPayoutAccount, submitBatch } from './payout-submit.js';
 
 const REWARD_STATUSES = ['awaiting_phone', 'awaiting_verification', 'held', 'approved', 'rejected', 'reversed', 'none'] as const;
 const ZId = z.object({ id: z.uuid() });
@@ -19,6 +21,8 @@ function rewardDto(r: { id: string; session_id: string; business_id: string; amo
 /** Operator money routes: fraud review of held rewards, payout batches, monthly statements. */
 export function rewardAdminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
+    // The trial decides whether rewards are promised and commission charged, so it lives beside them.
+    await app.register(trialRoutes(ctx));
     app.get('/admin/rewards', { schema: { tags: ['admin'], summary: 'Rewards (e.g. ?status=held for the fraud review queue)', querystring: ZPageQuery.extend({ status: z.enum(REWARD_STATUSES).optional(), businessId: z.uuid().optional() }) } }, async (req) => {
       const after = decodeCursor(req.query.cursor);
       let q = ctx.db.kysely.selectFrom('rewards').selectAll().orderBy('id', 'desc').limit(req.query.limit + 1);
@@ -54,13 +58,21 @@ export function rewardAdminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post('/admin/payout-batches/:id/mark-paid', { schema: { tags: ['admin'], summary: 'Mark a batch paid (idempotent; amounts come from the server)', params: ZId, body: z.object({ reference: z.string().trim().min(1).max(200).optional() }).strict() } }, async (req) =>
       markBatchPaid(ctx, req.params.id, req.body.reference, actorOf(req)),
     );
+    app.post('/admin/payout-batches/:id/submit', { schema: { tags: ['admin'], summary: 'Send a batch through the API payout provider (Stripe Connect); idempotent per payout', params: ZId } }, async (req) =>
+      submitBatch(ctx, req.params.id, actorOf(req)),
+    );
+    app.put(
+      '/admin/payout-accounts',
+      { schema: { tags: ['admin'], summary: "Link a customer's phone number to their Stripe Connect Express account", body: z.object({ phone: z.string().max(32), stripeAccountId: z.string().regex(/^acct_[A-Za-z0-9]{6,64}$/) }).strict() } },
+      async (req) => registerPayoutAccount(ctx, req.body, actorOf(req)),
+    );
     app.post('/admin/payouts/:id/mark-failed', { schema: { tags: ['admin'], summary: 'A payout the provider rejected; the balance is owed again', params: ZId, body: z.object({ reason: z.string().trim().min(3).max(500) }).strict() } }, async (req, reply) => {
       await markPayoutFailed(ctx, req.params.id, req.body.reason, actorOf(req));
       return reply.status(204).send();
     });
 
     const ZStatementParams = z.object({ businessId: z.uuid(), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) });
-    app.get('/admin/businesses/:businessId/statements/:month', { schema: { tags: ['admin'], summary: 'Monthly statement: rewards + 20 % commission + 25 % VAT', params: ZStatementParams } }, async (req) => statementFor(ctx, req.params.businessId, req.params.month));
+    app.get('/admin/businesses/:businessId/statements/:month', { schema: { tags: ['admin'], summary: 'Monthly statement: rewards + tiered commission (20 / 18 / 15 %, none on trial feedback) + 25 % VAT', params: ZStatementParams } }, async (req) => statementFor(ctx, req.params.businessId, req.params.month));
     app.get('/admin/businesses/:businessId/statements/:month/statement.csv', { schema: { tags: ['admin'], summary: 'Monthly statement as CSV', params: ZStatementParams } }, async (req, reply) =>
       reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="kvittra-manadsbesked-${req.params.month}.csv"`).send(statementCsv(await statementFor(ctx, req.params.businessId, req.params.month))),
     );

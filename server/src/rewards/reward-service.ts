@@ -9,6 +9,7 @@ import { computeReward, remainingBudget, type RewardResult } from './compute.js'
 import { rewardEntries, reversalEntries, expenseAccount, payableAccount } from './ledger.js';
 import { mulDivFloor } from './money.js';
 import { insertEntries, loadEntries, lockCustomer } from './ledger-store.js';
+import { getTrialStatus, trialStatusAt } from '../businesses/trial.js';
 
 export type RewardRow = Selectable<RewardsTable>;
 /** Job enqueued when a rewarded purchase is (partly) refunded. */
@@ -43,7 +44,7 @@ export async function computeRewardFor(ctx: AppContext, p: { businessId: string;
     spentSince(ctx, { businessId: p.businessId, excludeRewardId: exclude }, now.startOf('month')),
     p.phoneHash ? spentSince(ctx, { phoneHash: p.phoneHash, excludeRewardId: exclude }, now.startOf('day')) : Promise.resolve(0),
   ]);
-  return computeReward({
+  const result = computeReward({
     score: p.score,
     purchaseAmountMinor: p.amountMinor,
     currency: p.currency,
@@ -54,6 +55,21 @@ export async function computeRewardFor(ctx: AppContext, p: { businessId: string;
       customerDailyRemainingMinor: p.phoneHash ? remainingBudget(settings.perCustomerDailyCapMinor, customerDay) : null,
     },
   });
+  // A recomputed reward (shop review, score override) is judged by the trial as it was when its feedback was given.
+  const scoredAt = exclude ? (await ctx.db.kysely.selectFrom('rewards as r').innerJoin('feedback_sessions as s', 's.id', 'r.session_id').select('s.scored_at').where('r.id', '=', exclude).executeTakeFirst())?.scored_at : null;
+  const trial = scoredAt ? await trialStatusAt(ctx, p.businessId, scoredAt) : await getTrialStatus(ctx, p.businessId, p.now ?? new Date());
+  return trial.rewardsAvailable ? result : withoutPlan(result);
+}
+
+/** No active plan after the trial: the feedback is still scored and delivered, but earns nothing. */
+function withoutPlan(result: RewardResult): RewardResult {
+  return {
+    ...result,
+    amountMinor: 0,
+    bps: 0,
+    appliedCaps: [...result.appliedCaps, 'plan_inactive'],
+    explanation: { sv: 'Butikens provperiod har gått ut, så den här feedbacken ger ingen belöning.', en: "The shop's trial has ended, so this feedback earns no reward." },
+  };
 }
 
 export async function insertReward(trx: Transaction<Database>, p: { sessionId: string; businessId: string; transactionId: string | null; result: RewardResult; status: string; phoneHash: string | null; details?: Record<string, unknown> }): Promise<RewardRow> {

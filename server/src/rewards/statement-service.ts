@@ -5,8 +5,9 @@ import { getBusinessRow } from '../businesses/business-service.js';
 import { getBusinessSettings } from '../settings/business-settings.js';
 import { expenseAccount, writeoffAccount } from './ledger.js';
 import { monthlyStatement, type StatementItem } from './statement.js';
+import { getTrialStatus, isCommissionFree } from '../businesses/trial.js';
 
-/** Monthly statement of a business from its ledger: rewards charged, reversals, 20 % commission, 25 % VAT on it. */
+/** Monthly statement of a business from its ledger: rewards charged, reversals, tiered commission (none on trial feedback), 25 % VAT on it. */
 export async function statementFor(ctx: AppContext, businessId: string, month: string) {
   const start = DateTime.fromFormat(month, 'yyyy-MM', { zone: 'Europe/Stockholm' });
   if (!start.isValid) throw new AppError('validation_failed', 'month must be YYYY-MM');
@@ -15,15 +16,19 @@ export async function statementFor(ctx: AppContext, businessId: string, month: s
   const rows = await ctx.db.kysely
     .selectFrom('ledger_entries as e')
     .leftJoin('rewards as r', 'r.id', 'e.reward_id')
-    .select(['e.kind', 'e.account', 'e.txn_id', 'e.amount_minor', 'e.created_at', 'r.session_id'])
+    .leftJoin('feedback_sessions as s', 's.id', 'r.session_id')
+    .select(['e.kind', 'e.account', 'e.txn_id', 'e.amount_minor', 'e.created_at', 'r.session_id', 's.scored_at'])
     .where('e.account', 'in', [expenseAccount(businessId), writeoffAccount(businessId)])
     .where('e.created_at', '>=', start.toUTC().toISO()!)
     .where('e.created_at', '<', start.plus({ months: 1 }).toUTC().toISO()!)
     .execute();
+  const trial = await getTrialStatus(ctx, businessId);
   const item = (r: (typeof rows)[number]): StatementItem => ({
     date: DateTime.fromISO(r.created_at).setZone('Europe/Stockholm').toISODate()!,
     amountMinor: Math.abs(r.amount_minor),
     sessionId: r.session_id ?? 'unknown',
+    // Feedback given during the trial carries no commission, and neither does its claw-back.
+    commissionFree: isCommissionFree(trial, r.scored_at ?? null),
   });
   // A claw-back credits the business only for what was recovered from the customer; the part already
   // paid out (written off) stays charged.
@@ -40,6 +45,7 @@ export async function statementFor(ctx: AppContext, businessId: string, month: s
     rewards: expense.filter((r) => r.kind === 'reward').map(item),
     reversals,
     commissionBps: settings.commissionBps,
+    commissionTiers: settings.commissionTiers,
     vatBps: settings.vatBps,
   });
 }

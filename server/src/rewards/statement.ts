@@ -1,12 +1,15 @@
 import { csvCell, csvDocument } from './csv.js';
 import { BPS_DENOMINATOR, formatBps, formatMinorPlain, formatSekSv, mulDivHalfUp } from './money.js';
 import { A4, buildPdf, type PdfPage, type PdfText } from './pdf.js';
+import { commissionBands, tieredCommission, type CommissionBand, type CommissionBandLine } from './commission.js';
 
 /**
  * A business's monthly statement: rewards paid for its customers' feedback, minus reversals (the
  * claw-backs actually collected — an uncollectable write-off stays charged), plus the platform's
  * commission on the net and VAT on the commission. A month with more reversals than rewards gives
  * negative figures (a credit); rounding is half away from zero so a credit mirrors a charge.
+ * The commission is tiered by the month's commissionable volume (commission.ts); items booked for
+ * feedback given during the business's trial are commission-free and shown as such.
  */
 
 export interface StatementItem {
@@ -15,6 +18,8 @@ export interface StatementItem {
   /** Positive öre. */
   amountMinor: number;
   sessionId: string;
+  /** Feedback given during the business's trial: charged at cost, no commission. */
+  commissionFree?: boolean;
 }
 
 export interface StatementInput {
@@ -24,7 +29,10 @@ export interface StatementInput {
   month: string;
   rewards: readonly StatementItem[];
   reversals: readonly StatementItem[];
+  /** Rate of the first band (from 0). */
   commissionBps: number;
+  /** Reduced rates above monthly thresholds; absent or [] = flat commissionBps. */
+  commissionTiers?: readonly CommissionBand[];
   vatBps: number;
 }
 
@@ -50,6 +58,12 @@ export interface MonthlyStatement {
   /** Positive sum of the reversals. */
   reversalsMinor: number;
   netRewardsMinor: number;
+  /** Net of the commission-free (trial) items, included in netRewardsMinor. */
+  commissionFreeMinor: number;
+  /** netRewardsMinor − commissionFreeMinor: what the commission bands apply to. */
+  commissionBaseMinor: number;
+  commissionBands: CommissionBandLine[];
+  effectiveCommissionBps: number;
   commissionMinor: number;
   vatMinor: number;
   totalDueMinor: number;
@@ -96,7 +110,10 @@ export function monthlyStatement(input: StatementInput): MonthlyStatement {
   const rewardsMinor = sum(input.rewards);
   const reversalsMinor = sum(input.reversals);
   const netRewardsMinor = rewardsMinor - reversalsMinor;
-  const commissionMinor = mulDivHalfUp(netRewardsMinor, input.commissionBps, BPS_DENOMINATOR);
+  const free = (items: readonly StatementItem[]) => sum(items.filter((i) => i.commissionFree));
+  const commissionFreeMinor = free(input.rewards) - free(input.reversals);
+  const commission = tieredCommission(netRewardsMinor - commissionFreeMinor, commissionBands(input.commissionBps, input.commissionTiers ?? []));
+  const commissionMinor = commission.commissionMinor;
   const vatMinor = mulDivHalfUp(commissionMinor, input.vatBps, BPS_DENOMINATOR);
   const lines: StatementLine[] = [
     ...input.rewards.map((r) => ({ date: r.date, kind: 'reward' as const, sessionId: r.sessionId, amountMinor: r.amountMinor })),
@@ -115,11 +132,34 @@ export function monthlyStatement(input: StatementInput): MonthlyStatement {
     rewardsMinor,
     reversalsMinor,
     netRewardsMinor,
+    commissionFreeMinor,
+    commissionBaseMinor: commission.baseMinor,
+    commissionBands: commission.bands,
+    effectiveCommissionBps: commission.effectiveBps,
     commissionMinor,
     vatMinor,
     totalDueMinor: netRewardsMinor + commissionMinor + vatMinor,
     lines,
   };
+}
+
+/** "25 000 kr" for whole kronor, else "25 000,50 kr". */
+const krLabel = (minor: number): string => formatSekSv(minor).replace(/,00 kr$/, ' kr');
+
+function bandLabel(b: CommissionBandLine): string {
+  const range = b.toMinor === null ? (b.fromMinor === 0 ? '' : ` över ${krLabel(b.fromMinor)}`) : ` på ${krLabel(b.fromMinor)} – ${krLabel(b.toMinor)}`;
+  return `Provision ${formatBps(b.bps, 'sv')}${range} (underlag ${formatSekSv(b.baseMinor)})`;
+}
+
+/** A flat rate without trial items keeps the one-line commission; otherwise every band is shown. */
+function commissionRows(s: MonthlyStatement): { label: string; amountMinor: number }[] {
+  if (s.commissionBands.length === 1 && s.commissionFreeMinor === 0) return [{ label: `Provision ${formatBps(s.commissionBps, 'sv')}`, amountMinor: s.commissionMinor }];
+  return [
+    ...(s.commissionFreeMinor !== 0 ? [{ label: 'Varav provisionsfritt (provperiod)', amountMinor: s.commissionFreeMinor }] : []),
+    { label: 'Provisionsunderlag', amountMinor: s.commissionBaseMinor },
+    ...s.commissionBands.map((b) => ({ label: bandLabel(b), amountMinor: b.commissionMinor })),
+    { label: 'Provision totalt', amountMinor: s.commissionMinor },
+  ];
 }
 
 /** Swedish labels shared by the CSV and the PDF, so both documents say the same thing. */
@@ -128,7 +168,7 @@ export function summaryRows(s: MonthlyStatement): { label: string; amountMinor: 
     { label: `Belöningar (${s.rewardCount} st)`, amountMinor: s.rewardsMinor },
     { label: `Återbetalningar (${s.reversalCount} st)`, amountMinor: -s.reversalsMinor },
     { label: 'Nettobelöningar', amountMinor: s.netRewardsMinor },
-    { label: `Provision ${formatBps(s.commissionBps, 'sv')}`, amountMinor: s.commissionMinor },
+    ...commissionRows(s),
     { label: `Moms ${formatBps(s.vatBps, 'sv')}`, amountMinor: s.vatMinor },
     { label: 'Att betala', amountMinor: s.totalDueMinor, strong: true },
   ];
@@ -182,7 +222,7 @@ function summaryPage(s: MonthlyStatement): PdfPage {
     texts.push({ x: RIGHT, y, text: formatSekSv(row.amountMinor), size, bold: row.strong, align: 'right' });
     y -= 18;
   }
-  texts.push({ x: MARGIN, y: y - 6, text: 'Provisionen beräknas på nettobelöningarna; moms tas ut på provisionen.', size: 8 });
+  texts.push({ x: MARGIN, y: y - 6, text: 'Provisionen beräknas stegvis på månadens nettobelöningar (utom provperioden); moms tas ut på provisionen.', size: 8 });
   texts.push({ x: MARGIN, y: y - 36, text: 'Specifikation', size: 12, bold: true });
   return { texts, rules };
 }

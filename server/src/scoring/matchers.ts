@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { CATEGORY_KEYWORDS } from './lexicon-categories.js';
 import { DESCRIPTORS, PLACES, PRODUCTS_BY_TYPE, STAFF_ROLES, STORE_TERMS, TIME_WORDS } from './lexicon-domain.js';
 import { EN_STOPWORDS } from './lexicon-en.js';
@@ -44,7 +45,19 @@ export interface ContextMatchers {
   businessName: TermMatcher;
 }
 
+// A business's context changes rarely while its customers' feedback streams in: compile once per context.
+const contextCache = new LRUCache<string, ContextMatchers>({ max: 500 });
+
 export function buildContextMatchers(context: ScoringContext): ContextMatchers {
+  const key = JSON.stringify([context.sells ?? '', context.staffNames ?? [], context.businessName ?? '']);
+  const cached = contextCache.get(key);
+  if (cached) return cached;
+  const built = compileContextMatchers(context);
+  contextCache.set(key, built);
+  return built;
+}
+
+function compileContextMatchers(context: ScoringContext): ContextMatchers {
   const names = (context.staffNames ?? []).flatMap((n) => tokenize(n)).filter((n) => n.length >= 2);
   return {
     sells: new TermMatcher(contextTerms(context.sells), { stemmed: true }),

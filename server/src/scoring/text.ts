@@ -102,6 +102,8 @@ function matchesStem(token: string, stem: string): boolean {
   return at >= 0 && token.length - at - stem.length <= 4 && (at === 0 || stem.length >= 4);
 }
 
+const MEMO_LIMIT = 20_000;
+
 /** A compiled word/phrase list; `find` returns the distinct terms present in a token stream. */
 export class TermMatcher {
   private readonly singles: string[];
@@ -110,6 +112,8 @@ export class TermMatcher {
   private readonly compounds: boolean;
   private readonly stemmed: boolean;
   private readonly inflections: boolean;
+  /** token → matched term (null: none). Words repeat across feedback, and matching scans every term. */
+  private readonly memo = new Map<string, string | null>();
 
   constructor(terms: Iterable<string>, options: TermMatcherOptions = {}) {
     this.inflections = options.inflections ?? true;
@@ -147,7 +151,13 @@ export class TermMatcher {
     if (this.exact.has(token)) return token;
     // No real word is this long; skipping keeps pathological input linear.
     if (token.length > MAX_WORD_LENGTH) return undefined;
-    return this.singles.find((term) => this.matches(token, term));
+    const known = this.memo.get(token);
+    if (known !== undefined) return known ?? undefined;
+    const term = this.singles.find((t) => this.matches(token, t));
+    // Bounded: a flood of unique junk words must not grow memory without limit.
+    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+    this.memo.set(token, term ?? null);
+    return term;
   }
 
   private matches(token: string, term: string): boolean {

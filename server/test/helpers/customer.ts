@@ -1,6 +1,10 @@
 import type { TestPlatform } from './platform.js';
 import { setupConnection, type ConnectionSetup } from './fixtures.js';
 import { squarePayment } from './pos-payloads.js';
+import { CONSENT_VERSION } from '../../src/feedback/consent.js';
+
+/** The consent every session start carries (GET /api/v1/consent gives the current version). */
+export const CONSENT = { accepted: true, version: CONSENT_VERSION } as const;
 
 export interface CustomerSession {
   sessionId: string;
@@ -13,7 +17,7 @@ let deviceSeq = 0;
 /** Starts a session the way the customer app does (QR token or store code), with its own device id. */
 export async function startSession(p: TestPlatform, by: { qrToken?: string; storeCode?: string }, opts: { deviceId?: string; locale?: 'sv' | 'en' } = {}): Promise<CustomerSession> {
   const deviceId = opts.deviceId ?? `device-test-${process.pid}-${Date.now()}-${deviceSeq++}`;
-  const res = await p.api('POST', '/api/v1/feedback-sessions', { ...by, locale: opts.locale ?? 'sv' }, { 'x-device-id': deviceId });
+  const res = await p.api('POST', '/api/v1/feedback-sessions', { ...by, locale: opts.locale ?? 'sv', consent: CONSENT }, { 'x-device-id': deviceId });
   if (res.status !== 201) throw new Error(`startSession: ${res.status} ${res.text}`);
   const { sessionId, sessionToken } = res.body as { sessionId: string; sessionToken: string };
   return {

@@ -20,7 +20,12 @@ export type FakeBehaviour =
   | { kind: 'too-long' }
   | { kind: 'drop-connection' }
   /** Answer 200 with exactly this JSON. */
-  | { kind: 'raw'; body: unknown };
+  | { kind: 'raw'; body: unknown }
+  /**
+   * Partial-looking transcripts for streamed audio: the first words of `text` in proportion to how
+   * much of a recording of `fullBytes` bytes arrived (all of it → the whole text), after `delayMs`.
+   */
+  | { kind: 'progressive'; text: string; fullBytes: number; delayMs?: number };
 
 export type FakeApi = 'whisper' | 'openai';
 
@@ -44,6 +49,8 @@ export interface FakeTranscriber {
   url: string;
   received: ReceivedRequest[];
   healthHits: string[];
+  /** Transcription requests being answered right now, and the most there ever were at once. */
+  concurrency: { current: number; max: number };
   setBehaviour(b: FakeBehaviour): void;
   setHealthy(healthy: boolean): void;
   /** Forget what was received; back to healthy and answering 'ok'. */
@@ -104,6 +111,13 @@ function successBody(api: FakeApi, rec: ReceivedRequest, b: { text: string; lang
   return { task: 'transcribe', language, duration: b.duration, text: b.text, segments: [] };
 }
 
+/** The first words of `text`, as many as the share of the recording received (at least one). */
+export function progressiveText(text: string, receivedBytes: number, fullBytes: number): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  const share = Math.min(1, receivedBytes / fullBytes);
+  return words.slice(0, Math.max(1, Math.ceil(words.length * share))).join(' ');
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
@@ -121,6 +135,7 @@ export async function startFakeTranscriber(opts: FakeOptions = {}): Promise<Fake
   const received: ReceivedRequest[] = [];
   const healthHits: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const concurrency = { current: 0, max: 0 };
   let behaviour: FakeBehaviour = { kind: 'ok' };
   let healthy = true;
 
@@ -153,6 +168,18 @@ export async function startFakeTranscriber(opts: FakeOptions = {}): Promise<Fake
         return;
       case 'raw':
         return sendJson(res, 200, b.body);
+      case 'progressive': {
+        const answer = () => {
+          if (!res.destroyed) sendJson(res, 200, successBody(api, rec, { text: progressiveText(b.text, rec.audioBytes, b.fullBytes), duration: null }));
+        };
+        if (!b.delayMs) return answer();
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          answer();
+        }, b.delayMs);
+        timers.add(timer);
+        return;
+      }
     }
   }
 
@@ -184,6 +211,11 @@ export async function startFakeTranscriber(opts: FakeOptions = {}): Promise<Fake
     const rec = await record(api, url, req, form);
     received.push(rec);
     if (rec.fileField === null) return sendJson(res, 422, { detail: 'audio file missing' });
+    concurrency.current += 1;
+    concurrency.max = Math.max(concurrency.max, concurrency.current);
+    res.once('close', () => {
+      concurrency.current -= 1;
+    });
     respond(api, rec, req, res);
   }
 
@@ -199,6 +231,7 @@ export async function startFakeTranscriber(opts: FakeOptions = {}): Promise<Fake
     url: `http://127.0.0.1:${port}`,
     received,
     healthHits,
+    concurrency,
     setBehaviour: (b) => {
       behaviour = b;
     },
@@ -208,6 +241,8 @@ export async function startFakeTranscriber(opts: FakeOptions = {}): Promise<Fake
     reset: () => {
       received.length = 0;
       healthHits.length = 0;
+      concurrency.current = 0;
+      concurrency.max = 0;
       behaviour = { kind: 'ok' };
       healthy = true;
     },

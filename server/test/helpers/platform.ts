@@ -76,6 +76,8 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
     LOG_LEVEL: process.env.KVITTRA_TEST_LOG ?? 'silent',
     QUEUE_POLL_INTERVAL_MS: '50',
+    // Parallel suites on a loaded CI machine stall event loops; shedding is tested on its own.
+    LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
   const platform = await startPlatform(config, { logger: createLogger(config.logLevel) });

@@ -138,6 +138,7 @@ export async function startOnSharedDatabase(shared: SharedDatabase, opts: { star
     PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
     LOG_LEVEL: process.env.KVITTRA_TEST_LOG ?? 'silent',
     QUEUE_POLL_INTERVAL_MS: '50',
+    LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0', // loaded test machines stall event loops; shedding has its own test
     ...shared.env,
     ...opts.env,
   });

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUnavailable, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { setupConnection, type ConnectionSetup } from '../helpers/fixtures.js';
-import { ingestSale, locationQr, squareSetup } from '../helpers/customer.js';
+import { ingestSale, locationQr, squareSetup, CONSENT } from '../helpers/customer.js';
 import { squareRefund } from '../helpers/pos-payloads.js';
 
 const MIN = 60_000;
@@ -33,7 +33,7 @@ describe.skipIf(backendUnavailable)('purchase verification (POST /feedback-sessi
   async function session(qr = qrToken) {
     ipSeq += 1;
     const headers = { 'x-forwarded-for': `10.20.${Math.floor(ipSeq / 250)}.${(ipSeq % 250) + 1}`, 'x-device-id': `verify-${randomUUID()}` };
-    const res = await p.api('POST', '/api/v1/feedback-sessions', { qrToken: qr, locale: 'sv' }, headers);
+    const res = await p.api('POST', '/api/v1/feedback-sessions', { qrToken: qr, locale: 'sv', consent: CONSENT }, headers);
     expect(res.status, res.text).toBe(201);
     const { sessionId, sessionToken } = res.body as { sessionId: string; sessionToken: string };
     const auth = { ...headers, authorization: `Bearer ${sessionToken}` };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { backendUnavailable, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { setupConnection, type ConnectionSetup } from '../helpers/fixtures.js';
-import { RICH_FEEDBACK_SV } from '../helpers/customer.js';
+import { RICH_FEEDBACK_SV, CONSENT } from '../helpers/customer.js';
 import { squarePayment, squareRefund } from '../helpers/pos-payloads.js';
 
 /**
@@ -27,6 +27,8 @@ describe.skipIf(backendUnavailable)('money: concurrency and ledger invariants', 
     for (let i = 0; i < 2; i++) {
       const c = await setupConnection(p, 'square');
       const loc = await p.admin('GET', `/admin/businesses/${c.businessId}/locations/${c.locationId}`);
+      // Past the trial's 30 feedbacks rewards need an active plan; these shops run many more.
+      expect((await p.admin('POST', `/admin/businesses/${c.businessId}/trial/activate`)).status).toBe(200);
       shops.push({ c, qrToken: loc.body.qrToken });
     }
   });
@@ -44,7 +46,7 @@ describe.skipIf(backendUnavailable)('money: concurrency and ledger invariants', 
   async function session(qrToken: string) {
     const ip = nextIp();
     const device = `dev-${ip}`;
-    const res = await p.api('POST', '/api/v1/feedback-sessions', { qrToken, locale: 'sv' }, { 'x-device-id': device, 'x-forwarded-for': ip });
+    const res = await p.api('POST', '/api/v1/feedback-sessions', { qrToken, locale: 'sv', consent: CONSENT }, { 'x-device-id': device, 'x-forwarded-for': ip });
     expect(res.status, res.text).toBe(201);
     const { sessionId, sessionToken } = res.body;
     return {

@@ -107,7 +107,7 @@ describe.skipIf(backendUnavailable)('money: payout batches over HTTP', () => {
     expect(res.status, res.text).toBe(201);
     batch1 = res.body;
     expect(batch1).toMatchObject({ status: 'open', totalMinor: total1, payoutCount: 1, paidAt: null });
-    expect(batch1.payouts).toEqual([{ id: expect.any(String), amountMinor: total1, status: 'pending', paidAt: null, reference: null }]);
+    expect(batch1.payouts).toEqual([{ id: expect.any(String), amountMinor: total1, status: 'pending', paidAt: null, reference: null, failureReason: null }]);
     const rows = await p.ctx.db.kysely.selectFrom('payouts').selectAll().where('batch_id', '=', batch1.id).execute();
     expect(rows.map((r) => [r.phone_hash, r.amount_minor])).toEqual([[phoneHash, total1]]);
     // The money moved to clearing at once: the customer is owed nothing until the payout fails.
@@ -151,7 +151,7 @@ describe.skipIf(backendUnavailable)('money: payout batches over HTTP', () => {
     const first = await p.admin('POST', `/admin/payout-batches/${batch1.id}/mark-paid`, { reference: 'SWISH-2025-001' });
     expect(first.status, first.text).toBe(200);
     expect(first.body).toMatchObject({ id: batch1.id, status: 'paid', totalMinor: total1, paidAt: expect.any(String) });
-    expect(first.body.payouts).toEqual([{ id: batch1.payouts[0].id, amountMinor: total1, status: 'paid', paidAt: first.body.paidAt, reference: 'SWISH-2025-001' }]);
+    expect(first.body.payouts).toEqual([{ id: batch1.payouts[0].id, amountMinor: total1, status: 'paid', paidAt: first.body.paidAt, reference: 'SWISH-2025-001', failureReason: null }]);
     const second = await p.admin('POST', `/admin/payout-batches/${batch1.id}/mark-paid`, { reference: 'SWISH-2025-001' });
     expect(second.status).toBe(200);
     expect(second.body).toEqual(first.body);

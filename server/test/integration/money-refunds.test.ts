@@ -35,6 +35,8 @@ describe.skipIf(backendUnavailable)('money: refund claw-back and statements', ()
   beforeAll(async () => {
     p = await startTestPlatform({ ENABLE_FRAUD_DETECTION: 'false' });
     c = await setupConnection(p, 'square');
+    // On the paid plan from the start: trial feedback would carry no commission (see the statement test below).
+    expect((await p.admin('POST', `/admin/businesses/${c.businessId}/trial/activate`)).status).toBe(200);
     ({ qrToken } = await locationQr(p, c));
   });
   afterAll(async () => p?.stop());
@@ -222,14 +224,20 @@ describe.skipIf(backendUnavailable)('money: refund claw-back and statements', ()
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const csvRows = csv.text.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean).map((l) => l.split(';'));
     const summary = Object.fromEntries(csvRows.filter((r) => r[0] === '' && r[2] === '').map((r) => [r[1], r[3]]));
+    // Tiered commission: the whole net falls in the first (20 %) band; every band is listed.
+    const bandRows = Object.entries(summary).filter(([label]) => /^Provision \d+ %/.test(label));
     expect(summary).toEqual({
       'Belöningar (4 st)': kr(rewards),
       'Återbetalningar (4 st)': `-${kr(reversals)}`,
       Nettobelöningar: kr(net),
-      'Provision 20 %': kr(commission),
+      Provisionsunderlag: kr(net),
+      ...Object.fromEntries(bandRows),
+      'Provision totalt': kr(commission),
       'Moms 25 %': kr(vat),
       'Att betala': kr(total),
     });
+    expect(bandRows.map(([label]) => label.slice(0, 14))).toEqual(['Provision 20 %', 'Provision 18 %', 'Provision 15 %']);
+    expect(bandRows.map(([, amount]) => amount)).toEqual([kr(commission), '0,00', '0,00']);
     expect(csvRows.filter((r) => r[1] === 'Belöning')).toHaveLength(4);
     expect(csvRows.filter((r) => r[1] === 'Återbetalning').map((r) => r[3])).toEqual(expect.arrayContaining(collected.filter((x) => x > 0).map((x) => `-${kr(x)}`)));
 
@@ -238,7 +246,7 @@ describe.skipIf(backendUnavailable)('money: refund claw-back and statements', ()
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.text.startsWith('%PDF-1.4')).toBe(true);
     expect(pdf.text.trimEnd().endsWith('%%EOF')).toBe(true);
-    for (const text of ['Provision 20 %', 'Moms 25 %', sekSv(commission), sekSv(vat), sekSv(total), sekSv(-reversals)]) expect(pdf.text).toContain(`(${text})`);
+    for (const text of ['Provision totalt', 'Moms 25 %', sekSv(commission), sekSv(vat), sekSv(total), sekSv(-reversals)]) expect(pdf.text).toContain(`(${text})`);
 
     // A business without activity gets a zero statement; bad input is refused.
     const other = await setupConnection(p, 'square');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUnavailable, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { createLocation } from '../helpers/fixtures.js';
 import { expectError, newBusiness } from '../helpers/admin-helpers.js';
+import { CONSENT } from '../helpers/customer.js';
 
 /**
  * Store-code path, customer side: shop lookup by the 6-digit code, session start, and the claim
@@ -29,7 +30,7 @@ interface StoreSession {
 async function storeSession(p: TestPlatform, by: { storeCode?: string; qrToken?: string }): Promise<StoreSession> {
   ipSeq++;
   const headers = { 'x-forwarded-for': `10.20.${Math.floor(ipSeq / 200)}.${(ipSeq % 200) + 1}`, 'x-device-id': `device-sc-${process.pid}-${ipSeq}` };
-  const res = await p.api('POST', '/api/v1/feedback-sessions', { ...by, locale: 'sv' }, headers);
+  const res = await p.api('POST', '/api/v1/feedback-sessions', { ...by, locale: 'sv', consent: CONSENT }, headers);
   if (res.status !== 201) throw new Error(`storeSession: ${res.status} ${res.text}`);
   const { sessionId, sessionToken } = res.body;
   return { sessionId, body: res.body, call: (method, path, body) => p.api(method, `/api/v1/feedback-sessions/${sessionId}${path}`, body, { ...headers, authorization: `Bearer ${sessionToken}` }) };
@@ -59,7 +60,7 @@ describe.skipIf(backendUnavailable)('store-code claims (customer side)', () => {
   it('GET /locations/by-store-code/:code: 200 with the shop; unknown 404; not six digits 400', async () => {
     const res = await p.api('GET', `/api/v1/locations/by-store-code/${loc.storeCode}`);
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toEqual({ locationId: loc.id, businessName: 'Kafé Koden', locationName: 'Butik Centrum', businessType: 'cafe', businessTypeLabel: 'Kafé', languages: ['sv', 'en'], voiceAvailable: false });
+    expect(res.body).toMatchObject({ locationId: loc.id, businessName: 'Kafé Koden', locationName: 'Butik Centrum', businessType: 'cafe', businessTypeLabel: 'Kafé', languages: ['sv', 'en'], voiceAvailable: false, rewardsAvailable: true });
 
     const unknown = ['100000', '999999'].find((c) => c !== loc.storeCode && c !== otherLoc.storeCode)!;
     expectError(await p.api('GET', `/api/v1/locations/by-store-code/${unknown}`), 404, 'not_found');
@@ -76,7 +77,7 @@ describe.skipIf(backendUnavailable)('store-code claims (customer side)', () => {
     expect(row).toEqual({ channel: 'store_code', status: 'open', location_id: loc.id, business_id: biz.id });
 
     const unknown = ['100000', '999999'].find((c) => c !== loc.storeCode && c !== otherLoc.storeCode)!;
-    expectError(await p.api('POST', '/api/v1/feedback-sessions', { storeCode: unknown }), 404, 'not_found');
+    expectError(await p.api('POST', '/api/v1/feedback-sessions', { storeCode: unknown, consent: CONSENT }), 404, 'not_found');
     expectError(await p.api('POST', '/api/v1/feedback-sessions', { storeCode: '12345' }), 400, 'validation_failed');
     expectError(await p.api('POST', '/api/v1/feedback-sessions', { storeCode: loc.storeCode, qrToken: loc.qrToken }), 400, 'validation_failed');
   });

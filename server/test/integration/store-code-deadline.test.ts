@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUnavailable, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { createLocation } from '../helpers/fixtures.js';
 import { newBusiness } from '../helpers/admin-helpers.js';
-import { RICH_FEEDBACK_SV } from '../helpers/customer.js';
+import { RICH_FEEDBACK_SV, CONSENT } from '../helpers/customer.js';
 import { sweepStoreClaims } from '../../src/feedback/store-review-service.js';
 
 /**
@@ -34,7 +34,7 @@ describe.skipIf(backendUnavailable)('store-code review deadline (sweepStoreClaim
   async function claim(storeCode: string, amount: string, feedback = true) {
     seq++;
     const headers = { 'x-forwarded-for': `10.40.0.${seq}`, 'x-device-id': `device-dl-${process.pid}-${seq}` };
-    const start = await p.api('POST', '/api/v1/feedback-sessions', { storeCode }, headers);
+    const start = await p.api('POST', '/api/v1/feedback-sessions', { storeCode, consent: CONSENT }, headers);
     expect(start.status, start.text).toBe(201);
     const auth = { ...headers, authorization: `Bearer ${start.body.sessionToken}` };
     const phone = `0730${String(100_000 + seq).slice(1)}0`;

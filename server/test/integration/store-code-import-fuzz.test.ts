@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { backendUnavailable, startTestPlatform, TEST_ADMIN_TOKEN, type TestPlatform } from '../helpers/platform.js';
 import { createLocation } from '../helpers/fixtures.js';
 import { expectEnvelope, newBusiness } from '../helpers/admin-helpers.js';
-import { RICH_FEEDBACK_SV } from '../helpers/customer.js';
+import { RICH_FEEDBACK_SV, CONSENT } from '../helpers/customer.js';
 
 /**
  * Property: whatever CSV-ish text reaches POST …/store-claims/import, the answer is never a 500, a
@@ -24,7 +24,7 @@ describe.skipIf(backendUnavailable)('store-claims import never fails on hostile 
   async function claim(storeCode: string, amount: string, feedback: boolean): Promise<string> {
     seq++;
     const headers = { 'x-forwarded-for': `10.50.0.${seq}`, 'x-device-id': `device-fz-${process.pid}-${seq}` };
-    const start = await p.api('POST', '/api/v1/feedback-sessions', { storeCode }, headers);
+    const start = await p.api('POST', '/api/v1/feedback-sessions', { storeCode, consent: CONSENT }, headers);
     if (start.status !== 201) throw new Error(start.text);
     const auth = { ...headers, authorization: `Bearer ${start.body.sessionToken}` };
     const phone = `0760${String(100_000 + seq).slice(1)}1`;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUnavailable, startTestPlatform, TEST_ADMIN_TOKEN, type TestPlatform } from '../helpers/platform.js';
 import { createLocation } from '../helpers/fixtures.js';
 import { expectError, newBusiness } from '../helpers/admin-helpers.js';
-import { RICH_FEEDBACK_SV } from '../helpers/customer.js';
+import { RICH_FEEDBACK_SV, CONSENT } from '../helpers/customer.js';
 
 /**
  * Store-code path, merchant side: the claim waits for the shop's review (CSV export → marked →
@@ -39,7 +39,7 @@ interface Claimed {
 async function claim(p: TestPlatform, storeCode: string, amount: string, opts: { phone?: string; minutesAgo?: number } = {}): Promise<Claimed> {
   ipSeq++;
   const headers = { 'x-forwarded-for': `10.30.${Math.floor(ipSeq / 200)}.${(ipSeq % 200) + 1}`, 'x-device-id': `device-rv-${process.pid}-${ipSeq}` };
-  const start = await p.api('POST', '/api/v1/feedback-sessions', { storeCode, locale: 'sv' }, headers);
+  const start = await p.api('POST', '/api/v1/feedback-sessions', { storeCode, locale: 'sv', consent: CONSENT }, headers);
   if (start.status !== 201) throw new Error(`session: ${start.status} ${start.text}`);
   const { sessionId, sessionToken } = start.body;
   const call: Claimed['call'] = (method, path, body) => p.api(method, `/api/v1/feedback-sessions/${sessionId}${path}`, body, { ...headers, authorization: `Bearer ${sessionToken}` });

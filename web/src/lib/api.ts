@@ -24,6 +24,8 @@ export interface RequestOptions {
   form?: FormData;
   signal?: AbortSignal;
   query?: Record<string, string | number | undefined | null>;
+  /** Extra request headers (the customer app's session token and device id). */
+  headers?: Record<string, string>;
 }
 
 function withQuery(path: string, query?: RequestOptions['query']): string {
@@ -35,7 +37,7 @@ function withQuery(path: string, query?: RequestOptions['query']): string {
 }
 
 export async function api<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   let body: BodyInit | undefined;
   if (opts.form) body = opts.form;
   else if (opts.body !== undefined) {

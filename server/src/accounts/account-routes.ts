@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppContext } from '../http/context.js';
+import { AppError } from '../core/errors.js';
+import { safeEqual } from '../core/crypto.js';
+import { nowIso } from '../core/ids.js';
+import { recordAudit } from '../audit/audit-log.js';
+import { sessionCookie } from '../auth/principal.js';
+import { SESSION_COOKIE, cookieOptions, createBrowserSession, deleteBrowserSession, findBrowserSession } from './session-store.js';
+import { burnDummyVerify, verifyPassword } from './passwords.js';
+import { findUserByEmail, userDto } from './user-service.js';
+import { accountKey, clearAccountFailures, ipKey, isLoginLimited, recordLoginFailure } from './login-limit.js';
+import { acceptInvitation, describeInvitation } from './invitation-service.js';
+import { confirmPasswordReset, requestPasswordReset } from './password-reset-service.js';
+import { normaliseEmail, ZPassword } from './emails.js';
+import { publicAppealRoutes } from '../admin-console/appeal-routes.js';
+
+const ZToken = z.string().min(20).max(2000);
+const ZUserShape = { tags: ['auth'] };
+
+/** Starts a fresh session (rotation: any session the browser still had is ended) and sets the cookie. */
+async function signIn(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, userId: string) {
+  const previous = sessionCookie(req);
+  if (previous) {
+    const old = await findBrowserSession(ctx.db, previous);
+    if (old) await deleteBrowserSession(ctx.db, old.id);
+  }
+  const session = await createBrowserSession(ctx.db, userId, { ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null });
+  reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(ctx.config.publicBaseUrl));
+  return { user: await userDto(ctx.db, userId), csrfToken: session.csrfToken };
+}
+
+async function currentSession(ctx: AppContext, req: FastifyRequest) {
+  const cookie = sessionCookie(req);
+  const session = cookie ? await findBrowserSession(ctx.db, cookie) : null;
+  if (!session) return null;
+  const user = await ctx.db.kysely.selectFrom('users').select('status').where('id', '=', session.userId).executeTakeFirst();
+  return user?.status === 'active' ? session : null;
+}
+
+/** Public account endpoints: login, logout, me, invitation acceptance and password reset (`/api/v1/auth`). */
+export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    const limited = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute' } });
+
+    app.post('/api/v1/auth/login', { config: limited(60), schema: { ...ZUserShape, summary: 'Sign in with e-mail and password (sets the session cookie)', body: z.object({ email: z.string().max(320), password: ZPassword }) } }, async (req, reply) => {
+      const email = normaliseEmail(req.body.email);
+      const keys = [accountKey(email), ipKey(req.ip)];
+      if (await isLoginLimited(ctx.db, keys)) throw new AppError('too_many_attempts', 'Too many sign-in attempts; wait 15 minutes and try again.');
+      const user = await findUserByEmail(ctx.db, email);
+      const ok = user ? await verifyPassword(user.password_hash, req.body.password) : (await burnDummyVerify(req.body.password), false);
+      if (!user || !ok || user.status !== 'active') {
+        await recordLoginFailure(ctx.db, keys);
+        await ctx.db.writer.run((trx) => recordAudit(trx, { actor: 'anonymous', ip: req.ip, action: 'auth.login_failed', targetType: 'user', targetId: user?.id ?? null }));
+        throw new AppError('invalid_credentials');
+      }
+      await clearAccountFailures(ctx.db, email);
+      await ctx.db.writer.run(async (trx) => {
+        await trx.updateTable('users').set({ last_login_at: nowIso() }).where('id', '=', user.id).execute();
+        await recordAudit(trx, { actor: `user:${user.id}`, ip: req.ip, action: 'auth.login', targetType: 'user', targetId: user.id });
+      });
+      return signIn(ctx, req, reply, user.id);
+    });
+
+    app.get('/api/v1/auth/me', { schema: { ...ZUserShape, summary: 'The signed-in user, their memberships and the CSRF token' } }, async (req) => {
+      const session = await currentSession(ctx, req);
+      if (!session) throw new AppError('unauthorized', 'Not signed in.');
+      return { user: await userDto(ctx.db, session.userId), csrfToken: session.csrfToken };
+    });
+
+    app.post('/api/v1/auth/logout', { schema: { ...ZUserShape, summary: 'Sign out (needs x-csrf-token)' } }, async (req, reply) => {
+      const session = await currentSession(ctx, req);
+      if (session) {
+        const header = req.headers['x-csrf-token'];
+        if (typeof header !== 'string' || !safeEqual(header, session.csrfToken)) throw new AppError('csrf_failed');
+        await deleteBrowserSession(ctx.db, session.id);
+        await ctx.db.writer.run((trx) => recordAudit(trx, { actor: `user:${session.userId}`, ip: req.ip, action: 'auth.logout', targetType: 'user', targetId: session.userId }));
+      }
+      reply.clearCookie(SESSION_COOKIE, cookieOptions(ctx.config.publicBaseUrl));
+      return reply.status(204).send();
+    });
+
+    // The token is a query parameter: JWTs are longer than the router's path-parameter limit.
+    app.get('/api/v1/auth/invitation', { config: limited(30), schema: { ...ZUserShape, summary: 'Who an invitation is for (before accepting)', querystring: z.object({ token: ZToken }) } }, async (req) => describeInvitation(ctx, req.query.token));
+
+    app.post('/api/v1/auth/invitations/accept', { config: limited(20), schema: { ...ZUserShape, summary: 'Accept an invitation: create or link the account and sign in', body: z.object({ token: ZToken, password: ZPassword }) } }, async (req, reply) => {
+      const userId = await acceptInvitation(ctx, req.body.token, req.body.password, req.ip);
+      return signIn(ctx, req, reply, userId);
+    });
+
+    app.post('/api/v1/auth/password-reset/request', { config: limited(10), schema: { ...ZUserShape, summary: 'Mail a password-reset link (always 202)', body: z.object({ email: z.string().max(320) }) } }, async (req, reply) => {
+      // In the background: the answer and its timing are the same whether or not the account exists.
+      void requestPasswordReset(ctx, req.body.email, req.ip).catch((err: unknown) => ctx.log.error({ err: String(err) }, 'password reset request failed'));
+      return reply.status(202).send({ status: 'accepted' });
+    });
+
+    app.post('/api/v1/auth/password-reset/confirm', { config: limited(20), schema: { ...ZUserShape, summary: 'Set a new password with a reset token', body: z.object({ token: ZToken, password: ZPassword }) } }, async (req, reply) => {
+      await confirmPasswordReset(ctx, req.body.token, req.body.password, req.ip);
+      return reply.status(204).send();
+    });
+
+    await app.register(publicAppealRoutes(ctx));
+  };
+}

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { TestPlatform } from '../helpers/platform.js';
+import { startE2EPlatform } from './helpers/platform.js';
+import type { ConnectionSetup } from '../helpers/fixtures.js';
+import { squareSetup } from '../helpers/customer.js';
+import { launch, pageProblems, screenshot } from './helpers/browser.js';
+import { PASSWORD, desktop, loginThroughForm, seedDashboard } from './helpers/console-seed.js';
+
+const OWNER = 'agare@kafe-test.se';
+
+/** The business dashboard in a desktop browser: signup by invitation, login, charts with data, QR download. */
+describe('business dashboard (1440×900)', () => {
+  let p: TestPlatform;
+  let browser: Browser;
+  let c: ConnectionSetup;
+  let page: Page;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    p = await startE2EPlatform();
+    browser = await launch();
+    c = await squareSetup(p);
+    await seedDashboard(p, c.businessId, c.locationId);
+    const q = await p.admin('POST', `/admin/businesses/${c.businessId}/questions`, { text: 'Hur hittade du till oss första gången?' });
+    expect(q.status, q.text).toBe(201);
+    page = await desktop(browser, p.baseUrl, contexts);
+  });
+
+  afterAll(async () => {
+    for (const ctx of contexts) await ctx.close().catch(() => undefined);
+    await browser?.close();
+    await p?.stop();
+  });
+
+  it('an invited owner chooses a password, lands on the overview, logs out and logs in again', async () => {
+    const inv = await p.admin('POST', `/admin/businesses/${c.businessId}/invitations`, { email: OWNER, role: 'owner' });
+    expect(inv.status, inv.text).toBe(201);
+    const token = new URL(inv.body.link as string).searchParams.get('token')!;
+
+    await page.goto(`/business/invite?token=${encodeURIComponent(token)}`);
+    await page.getByRole('heading', { name: 'Välkommen till Kvittra' }).waitFor();
+    await screenshot(page, 'business-invite');
+    await page.getByLabel('Nytt lösenord').fill(PASSWORD);
+    await page.getByLabel('Upprepa lösenordet').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Aktivera kontot' }).click();
+    await page.getByRole('heading', { name: 'Översikt', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/business');
+
+    // The invitation is single-use: the same link now explains itself up front instead of offering the form.
+    const reuse = await desktop(browser, p.baseUrl, contexts);
+    await reuse.goto(`/business/invite?token=${encodeURIComponent(token)}`);
+    expect(await reuse.getByRole('alert').textContent()).toBe('Länken är ogiltig, har gått ut eller har redan använts.');
+    expect(await reuse.getByLabel('Nytt lösenord').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await page.getByRole('heading', { name: 'Logga in på företagsportalen' }).waitFor();
+    await screenshot(page, 'business-login');
+    await loginThroughForm(page, 'business', OWNER, 'fel-lösenord-123');
+    expect(await page.getByRole('alert').textContent()).toContain('Fel e-postadress eller lösenord');
+    await loginThroughForm(page, 'business', OWNER);
+    await page.getByRole('heading', { name: 'Översikt', level: 1 }).waitFor();
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('the overview draws KPIs, trends per location and the quality distribution from the seeded feedback', async () => {
+    await page.goto('/business');
+    await page.getByText('Feedbacksessioner').waitFor();
+    const trend = page.getByTestId('chart-trend').first();
+    // A flat line has no height, so Playwright calls it hidden: wait for it to exist instead.
+    await trend.locator('.recharts-line-curve').first().waitFor({ state: 'attached' });
+    // One line per location, named in the legend.
+    expect(await trend.locator('.recharts-line-curve').count()).toBe(2);
+    expect(await trend.locator('.recharts-legend-item-text').allTextContents()).toEqual(expect.arrayContaining(['Butik Centrum', 'Butik Söder']));
+    expect(await page.getByTestId('chart-distribution').locator('.recharts-bar-rectangle path').count()).toBeGreaterThan(0);
+    const kpi = await page.locator('main').innerText();
+    expect(kpi).toMatch(/Feedbacksessioner\s+24/);
+    await screenshot(page, 'business-overview');
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('insights show categories and sentiment over time, recurring topics and the Stockholm-hour heatmap', async () => {
+    await page.getByRole('link', { name: 'Insikter' }).click();
+    await page.getByTestId('chart-categories').locator('.recharts-bar-rectangle path').first().waitFor();
+    await page.getByTestId('chart-sentiment').locator('.recharts-line-curve').waitFor({ state: 'attached' });
+    expect(await page.locator('main').innerText()).toContain('kanelbullen');
+    const cells = page.getByTestId('heatmap').locator('td');
+    expect(await cells.count()).toBe(7 * 24);
+    await screenshot(page, 'business-insights');
+  });
+
+  it('feedback can be searched, opened and exported as CSV', async () => {
+    await page.getByRole('link', { name: 'Feedback', exact: true }).click();
+    await page.getByRole('heading', { name: 'Feedback', level: 1 }).waitFor();
+    await page.getByLabel('Sök i texten').fill('dyrt');
+    await page.getByRole('button', { name: 'Filtrera' }).click();
+    await expect.poll(async () => (await page.locator('tbody tr').allInnerTexts()).every((r) => r.includes('dyrt')) && (await page.locator('tbody tr').count()) > 0).toBe(true);
+    await screenshot(page, 'business-feedback');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exportera CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toContain('Datum;Tid;Plats');
+    expect(csv).toContain('dyrt');
+
+    await page.locator('tbody tr a').first().click();
+    await page.getByRole('heading', { name: 'Feedback i detalj' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('Kaffet var för dyrt');
+  });
+
+  it('a location QR code downloads as PNG and SVG', async () => {
+    await page.getByRole('link', { name: 'Butiker och QR' }).click();
+    await page.getByTestId('location-card').first().waitFor();
+    await screenshot(page, 'business-locations');
+    const card = page.getByTestId('location-card').filter({ hasText: 'Butik Centrum' });
+    const [png] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'QR som PNG' }).click()]);
+    expect(png.suggestedFilename()).toBe('kvittra-qr-butik-centrum.png');
+    expect(readFileSync((await png.path())!).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const [svg] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'QR som SVG' }).click()]);
+    expect(readFileSync((await svg.path())!, 'utf8')).toContain('<svg');
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('the other pages render in Swedish and switch to English', async () => {
+    for (const [link, heading, shot] of [
+      ['Kassakopplingar', 'Kassakopplingar', 'business-pos'],
+      ['Belöningar', 'Belöningar', 'business-rewards'],
+      ['Kontext och frågor', 'Kontext och frågor', 'business-context'],
+      ['Verifiering', 'Verifiering av butikskoder', 'business-verification'],
+      ['Team', 'Team', 'business-team'],
+      ['Utgående webhooks', 'Utgående webhooks', 'business-webhooks'],
+    ] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      await screenshot(page, shot);
+    }
+    expect(await page.locator('main').innerText()).not.toContain('webhooks.');
+    await page.getByRole('combobox', { name: 'Språk' }).selectOption('en');
+    await page.getByRole('heading', { name: 'Outbound webhooks', level: 1 }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(pageProblems(page)).toEqual([]);
+  });
+});
