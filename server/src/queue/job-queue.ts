@@ -245,6 +245,9 @@ export class JobQueue {
     }
     for (const { job, error } of failed) {
       if (error instanceof LeaseLostError) this.log.warn({ jobId: job.id }, error.message);
+      // Two batches locking the same keys in opposite orders: PostgreSQL aborts one side. That is not the
+      // job's fault, so it runs again at once on its own (one lock, no cycle) instead of waiting a backoff.
+      else if (jobs.length > 1 && isTransientConflict(error)) await this.executeBatch([job], handler);
       else await this.recordFailure(job, error);
     }
   }
@@ -282,4 +285,10 @@ export class JobQueue {
       await trx.deleteFrom('jobs').where('status', '=', 'done').where('updated_at', '<', dayAgo).execute();
     });
   }
+}
+
+/** PostgreSQL deadlock_detected / serialization_failure: retrying the same work can succeed. */
+function isTransientConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }

@@ -28,7 +28,7 @@ describeWithAudioTools('voice stream logs at trace level (own SQLite platform, l
   beforeAll(async () => {
     fake = await startFakeTranscriber();
     dataDir = mkdtempSync(path.join(tmpdir(), 'kvittra-test-'));
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: path.join(dataDir, 'test.sqlite'), ADMIN_TOKEN: TEST_ADMIN_TOKEN, ENCRYPTION_KEY: randomBytes(32).toString('hex'), PUBLIC_BASE_URL: 'https://kvittra.test', LOG_LEVEL: 'trace', VOICE_PROCESSOR_URL: fake.url, VOICE_STREAM_PARTIAL_INTERVAL_MS: '30' });
+    const config = loadConfig({ NODE_ENV: 'test', LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: path.join(dataDir, 'test.sqlite'), ADMIN_TOKEN: TEST_ADMIN_TOKEN, ENCRYPTION_KEY: randomBytes(32).toString('hex'), PUBLIC_BASE_URL: 'https://kvittra.test', LOG_LEVEL: 'trace', VOICE_PROCESSOR_URL: fake.url, VOICE_STREAM_PARTIAL_INTERVAL_MS: '30' });
     const sink = new Writable({ write: (chunk, _enc, done) => void (lines.push(String(chunk)), done()) });
     platform = await startPlatform(config, { logger: createLogger('trace', sink) });
   });
