@@ -5,6 +5,8 @@ import { ZPageQuery } from '../core/pagination.js';
 import { actorOf } from '../auth/admin-auth.js';
 import { createLocation, getLocationRow, listLocations, qrUrlFor, rotateQrToken, toLocationDto, updateLocation } from './location-service.js';
 import { qrPng, qrSvg } from './qr.js';
+import { buildPosterPdf, posterFilename } from './poster.js';
+import { getBusinessRow } from '../businesses/business-service.js';
 
 
 const ZBusinessParams = z.object({ businessId: z.uuid() });
@@ -41,6 +43,14 @@ export function locationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const row = await getLocationRow(ctx.db, req.params.businessId, req.params.locationId);
       const png = await qrPng(qrUrlFor(base, row.qr_token), req.query.size);
       return reply.type('image/png').header('content-disposition', `attachment; filename="kvittra-qr-${row.id}.png"`).send(png);
+    });
+
+    app.get('/admin/businesses/:businessId/locations/:locationId/poster.pdf', { schema: { tags: ['admin'], summary: 'Printable A5 poster with the QR code and store code (PDF)', params: ZLocationParams }, config: { access: 'tenant' } }, async (req, reply) => {
+      // getLocationRow is tenant-scoped: another business's location is a 404, like an unknown one.
+      const row = await getLocationRow(ctx.db, req.params.businessId, req.params.locationId);
+      const business = await getBusinessRow(ctx.db, req.params.businessId);
+      const pdf = buildPosterPdf({ businessName: business.name, locationName: row.name, qrUrl: qrUrlFor(base, row.qr_token), storeCodeUrl: `${base}/s`, storeCode: row.store_code });
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="${posterFilename(row.name, row.id)}"`).send(pdf);
     });
 
     app.get('/admin/businesses/:businessId/locations/:locationId/qr.svg', { schema: { tags: ['admin'], summary: 'QR code as SVG', params: ZLocationParams } }, async (req, reply) => {

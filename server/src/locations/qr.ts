@@ -10,3 +10,9 @@ export function qrPng(url: string, size = 512): Promise<Buffer> {
 export function qrSvg(url: string): Promise<string> {
   return QRCode.toString(url, { ...OPTIONS, type: 'svg' });
 }
+
+/** The module matrix (true = dark), same error correction as the PNG/SVG, for drawing the code as vector squares. */
+export function qrMatrix(url: string): boolean[][] {
+  const { modules } = QRCode.create(url, { errorCorrectionLevel: OPTIONS.errorCorrectionLevel });
+  return Array.from({ length: modules.size }, (_, row) => Array.from({ length: modules.size }, (_, col) => modules.get(row, col) === 1));
+}

@@ -1,10 +1,17 @@
 /**
- * Minimal PDF 1.4 writer: A4 pages of Helvetica / Helvetica-Bold text and thin lines. Uses the
+ * Minimal PDF 1.4 writer: pages (A4 unless a page says otherwise) of Helvetica / Helvetica-Bold text, thin
+ * lines and filled black rectangles. Uses the
  * standard 14 fonts (nothing embedded) with WinAnsiEncoding, so Swedish å/ä/ö print correctly,
  * uncompressed content streams and an exact cross-reference table. Deterministic: no dates, no ids.
  */
 
-export const A4 = { width: 595, height: 842 } as const;
+export interface PdfPageSize {
+  width: number;
+  height: number;
+}
+
+export const A4: PdfPageSize = { width: 595, height: 842 };
+export const A5: PdfPageSize = { width: 420, height: 595 };
 
 export interface PdfText {
   x: number;
@@ -23,9 +30,20 @@ export interface PdfRule {
   y2: number;
 }
 
+/** A filled black rectangle; (x, y) is its lower-left corner (e.g. one run of QR-code modules). */
+export interface PdfBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export interface PdfPage {
   texts: PdfText[];
   rules?: PdfRule[];
+  boxes?: PdfBox[];
+  /** Media box in points; A4 when absent. */
+  size?: PdfPageSize;
 }
 
 // WinAnsiEncoding bytes 0x80–0x9F that differ from Latin-1; 0xA0–0xFF equal Unicode U+00A0–U+00FF.
@@ -94,6 +112,7 @@ const num = (n: number): string => String(Math.round(n * 100) / 100);
 
 function contentStream(page: PdfPage): string {
   const ops: string[] = [];
+  for (const b of page.boxes ?? []) ops.push(`${num(b.x)} ${num(b.y)} ${num(b.width)} ${num(b.height)} re f`);
   for (const r of page.rules ?? []) ops.push(`0.5 w ${num(r.x1)} ${num(r.y1)} m ${num(r.x2)} ${num(r.y2)} l S`);
   for (const t of page.texts) {
     const size = t.size ?? 10;
@@ -117,8 +136,9 @@ function objects(pages: PdfPage[], title: string): string[] {
   ];
   pages.forEach((page, i) => {
     const content = contentStream(page);
+    const size = page.size ?? A4;
     list.push(
-      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${A4.width} ${A4.height}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${firstPage + 2 * i + 1} 0 R >>`,
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${num(size.width)} ${num(size.height)}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${firstPage + 2 * i + 1} 0 R >>`,
       // Content is pure ASCII (see pdfLiteral), so its string length is its byte length.
       `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
     );
