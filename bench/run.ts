@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     nodeArgs: flagBool(args, 'cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(TMP_DIR, 'profiles')}`] : [],
     log: (line) => process.stdout.write(`${line}\n`),
   };
-  if (!flagBool(args, 'no-build') && scenarios.some((s) => s.name !== 'outbound')) buildServer();
+  if (!flagBool(args, 'no-build')) buildServer();
   const m = machine();
   process.stdout.write(`Kvittra benchmarks on ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${backend}${quick ? ', quick' : ''}; load average ${m.loadAverage.join(' ')}\n`);
 

@@ -9,6 +9,7 @@ import cliProgress from 'cli-progress';
 import { openDatabase } from '../../server/src/db/database.js';
 import { migrateToLatest } from '../../server/src/db/migrate.js';
 import { createBusiness } from '../../server/src/businesses/business-service.js';
+import { decideApproval } from '../../server/src/admin-console/approval-routes.js';
 import { createLocation } from '../../server/src/locations/location-service.js';
 import { createConnection } from '../../server/src/pos/connection-service.js';
 import { newId } from '../../server/src/core/ids.js';
@@ -92,6 +93,8 @@ async function createTenants(target: SeedTarget, opts: SeedOptions, rng: Rng): P
             if (attempt > 20) throw err; // org number already taken in a reused database: draw another
           }
         }
+        // Customers only find approved businesses: the seeded ones are live.
+        await decideApproval(db, businessId, 'approved', undefined, ACTOR);
         businesses++;
       }
       const loc = await createLocation(db, businessId, { name: `Butik ${i + 1}`, address: `${pick(rng, STREETS)} ${randInt(rng, 1, 120)}, ${pick(rng, CITIES)}` }, ACTOR);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../http/context.js';
+import type { Db } from '../db/database.js';
 import { AppError, notFound } from '../core/errors.js';
 import { nowIso } from '../core/ids.js';
 import { ZPageQuery, decodeCursor, toPage } from '../core/pagination.js';
@@ -10,8 +11,9 @@ import { toBusinessDto } from '../businesses/business-service.js';
 
 const ZBusiness = z.object({ businessId: z.uuid() });
 
-async function decide(ctx: AppContext, businessId: string, status: 'approved' | 'rejected', note: string | undefined, who: Actor) {
-  return ctx.db.writer.run(async (trx) => {
+/** Approves or rejects a business (audited); exported for seeding tools that create live businesses. */
+export async function decideApproval(db: Db, businessId: string, status: 'approved' | 'rejected', note: string | undefined, who: Actor) {
+  return db.writer.run(async (trx) => {
     const row = await trx.selectFrom('businesses').selectAll().where('id', '=', businessId).executeTakeFirst();
     if (!row) throw notFound('Business');
     if (row.approval_status === status) throw new AppError('conflict', `The business is already ${status}.`);
@@ -32,7 +34,7 @@ export function approvalRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const page = toPage(await q.execute(), req.query.limit);
       return { items: page.items.map((b) => ({ ...toBusinessDto(b), approvalStatus: b.approval_status, approvedAt: b.approved_at, approvedBy: b.approved_by })), nextCursor: page.nextCursor };
     });
-    app.post('/admin/businesses/:businessId/approve', { schema: { tags: ['admin-console'], summary: 'Approve a pending business', params: ZBusiness, body: z.object({ note: z.string().trim().max(500).optional() }).strict().optional() } }, async (req) => decide(ctx, req.params.businessId, 'approved', req.body?.note, actorOf(req)));
-    app.post('/admin/businesses/:businessId/reject-approval', { schema: { tags: ['admin-console'], summary: 'Reject a business application', params: ZBusiness, body: z.object({ reason: z.string().trim().min(3).max(500) }).strict() } }, async (req) => decide(ctx, req.params.businessId, 'rejected', req.body.reason, actorOf(req)));
+    app.post('/admin/businesses/:businessId/approve', { schema: { tags: ['admin-console'], summary: 'Approve a pending business', params: ZBusiness, body: z.object({ note: z.string().trim().max(500).optional() }).strict().optional() } }, async (req) => decideApproval(ctx.db, req.params.businessId, 'approved', req.body?.note, actorOf(req)));
+    app.post('/admin/businesses/:businessId/reject-approval', { schema: { tags: ['admin-console'], summary: 'Reject a business application', params: ZBusiness, body: z.object({ reason: z.string().trim().min(3).max(500) }).strict() } }, async (req) => decideApproval(ctx.db, req.params.businessId, 'rejected', req.body.reason, actorOf(req)));
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AppContext } from '../http/context.js';
 import { randomToken } from '../core/crypto.js';
 import { createBusiness } from '../businesses/business-service.js';
+import { decideApproval } from '../admin-console/approval-routes.js';
 import { createLocation } from '../locations/location-service.js';
 import { createConnection } from '../pos/connection-service.js';
 
@@ -32,6 +33,8 @@ export async function seedDemoData(ctx: AppContext): Promise<DemoInfo | null> {
   if (existing.length > 0) return null;
   const who = { actor: 'demo-seed', ip: null };
   const business = await createBusiness(ctx.db, { name: 'Kafé Solsidan', orgNumber: DEMO_ORG_NUMBER, businessType: 'cafe', email: 'hej@solsidan.example' }, who);
+  // The operator's approval step is implied for the local demo shop, so customers can find it at once.
+  await decideApproval(ctx.db, business.id, 'approved', 'demo data', who);
   const location = await createLocation(ctx.db, business.id, { name: 'Kafé Solsidan Södermalm', address: 'Götgatan 1, 116 46 Stockholm' }, who);
   const signingKey = randomToken(24);
   const merchantId = 'DEMOMERCHANT1';

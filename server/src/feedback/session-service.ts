@@ -26,7 +26,9 @@ export async function findPublicLocation(db: Db, by: { qrToken?: string; storeCo
     .innerJoin('businesses as b', 'b.id', 'l.business_id')
     .select(['l.id as locationId', 'b.id as businessId', 'b.name as businessName', 'l.name as locationName', 'b.business_type as businessType'])
     .where('l.status', '=', 'active')
-    .where('b.status', '=', 'active');
+    .where('b.status', '=', 'active')
+    // A business an operator has not approved (pending or rejected) is invisible to customers, like a disabled one.
+    .where('b.approval_status', '=', 'approved');
   if (by.qrToken) q = q.where('l.qr_token', '=', by.qrToken);
   else if (by.storeCode) q = q.where('l.store_code', '=', by.storeCode);
   else throw new AppError('not_found', 'Unknown location.');

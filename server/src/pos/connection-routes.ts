@@ -7,6 +7,7 @@ import { POS_PROVIDERS } from './providers/types.js';
 import { createConnection, getConnectionRow, listConnections, toConnectionDto, updateConnection } from './connection-service.js';
 import { listTransactions } from './transaction-service.js';
 import type { WebhookIngestor } from './ingest-service.js';
+import { recordTestEvent } from './test-event.js';
 
 const ZExternalId = z.string().trim().min(1).max(200);
 
@@ -51,6 +52,10 @@ export function connectionRoutes(ctx: AppContext, ingestor: WebhookIngestor): Fa
       ingestor.invalidate(row.id);
       return toConnectionDto(row);
     });
+
+    app.post('/admin/businesses/:businessId/pos-connections/:connectionId/test-event', { config: { access: 'tenant-owner' }, schema: { tags: ['admin'], summary: 'Record a marked test event (updates last event received; never creates a transaction)', params: ZConnParams } }, async (req, reply) =>
+      reply.status(201).send(await recordTestEvent(ctx, req.params.businessId, req.params.connectionId, actorOf(req))),
+    );
 
     app.get('/admin/businesses/:businessId/pos-connections/:connectionId/dead-letters', { schema: { tags: ['admin'], summary: 'Webhooks with a valid signature but an unusable payload', params: ZConnParams, querystring: ZPageQuery } }, async (req) => {
       await getConnectionRow(ctx.db, req.params.businessId, req.params.connectionId);

@@ -9,6 +9,7 @@ import { createPayoutBatch, getPayoutBatch, markBatchPaid, markPayoutFailed, pay
 import { statementFor } from './statement-service.js';
 import { statementCsv, statementPdf } from './statement.js';
 import { trialRoutes } from '../businesses/trial-routes.js';
+import { businessPayoutRoutes } from './business-payouts.js';
 import { registerPayoutAccount, submitBatch } from './payout-submit.js';
 
 const REWARD_STATUSES = ['awaiting_phone', 'awaiting_verification', 'held', 'approved', 'rejected', 'reversed', 'none'] as const;
@@ -23,6 +24,7 @@ export function rewardAdminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     // The trial decides whether rewards are promised and commission charged, so it lives beside them.
     await app.register(trialRoutes(ctx));
+    await app.register(businessPayoutRoutes(ctx));
     app.get('/admin/rewards', { schema: { tags: ['admin'], summary: 'Rewards (e.g. ?status=held for the fraud review queue)', querystring: ZPageQuery.extend({ status: z.enum(REWARD_STATUSES).optional(), businessId: z.uuid().optional() }) } }, async (req) => {
       const after = decodeCursor(req.query.cursor);
       let q = ctx.db.kysely.selectFrom('rewards').selectAll().orderBy('id', 'desc').limit(req.query.limit + 1);

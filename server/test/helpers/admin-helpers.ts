@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { ERRORS } from '../../src/core/errors.js';
 import type { TestPlatform } from './platform.js';
-import { luhnDigit } from './fixtures.js';
+import { approveBusiness, luhnDigit } from './fixtures.js';
 
 type Res = { status: number; body: any; text: string; headers: Headers };
 
@@ -26,10 +26,18 @@ export function withWrongCheckDigit(org: string): string {
 
 export const businessBody = (overrides: Record<string, unknown> = {}) => ({ name: 'Kafé Test', orgNumber: orgNumber(), businessType: 'cafe', email: 'owner@example.se', ...overrides });
 
-export async function newBusiness(p: TestPlatform, overrides: Record<string, unknown> = {}) {
+/** A business as created: still pending approval, so customers cannot find it (for the approval queue). */
+export async function newPendingBusiness(p: TestPlatform, overrides: Record<string, unknown> = {}) {
   const res = await p.admin('POST', '/admin/businesses', businessBody(overrides));
   if (res.status !== 201) throw new Error(`newBusiness: ${res.status} ${res.text}`);
   return res.body as { id: string; orgNumber: string; name: string; status: string };
+}
+
+/** A live business: created, then approved by the operator. */
+export async function newBusiness(p: TestPlatform, overrides: Record<string, unknown> = {}) {
+  const business = await newPendingBusiness(p, overrides);
+  await approveBusiness(p, business.id);
+  return business;
 }
 
 /** Asserts the error envelope `{error:{code,message,details}}` with the catalogue status for `code`. */

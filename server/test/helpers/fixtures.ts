@@ -22,10 +22,18 @@ export function luhnDigit(digits: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
+/** New businesses start pending and are invisible to customers until an operator approves them. */
+export async function approveBusiness(p: TestPlatform, businessId: string) {
+  const res = await p.admin('POST', `/admin/businesses/${businessId}/approve`, {});
+  if (res.status !== 200) throw new Error(`approveBusiness: ${res.status} ${res.text}`);
+}
+
 export async function createBusiness(p: TestPlatform, overrides: Record<string, unknown> = {}) {
   const res = await p.admin('POST', '/admin/businesses', { name: 'Kafé Test', orgNumber: validOrgNumber(), businessType: 'cafe', email: 'owner@example.se', ...overrides });
   if (res.status !== 201) throw new Error(`createBusiness: ${res.status} ${res.text}`);
-  return res.body as { id: string; orgNumber: string };
+  const business = res.body as { id: string; orgNumber: string };
+  await approveBusiness(p, business.id);
+  return business;
 }
 
 export async function createLocation(p: TestPlatform, businessId: string) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUnavailable, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
-import { auditFor, businessBody, countRows, expectError, ISO_UTC, newBusiness, orgNumber, UUID, withWrongCheckDigit } from '../helpers/admin-helpers.js';
+import { auditFor, businessBody, countRows, expectError, ISO_UTC, newPendingBusiness, orgNumber, UUID, withWrongCheckDigit } from '../helpers/admin-helpers.js';
 
 const TYPES = [
   ['grocery', 'Livsmedelsbutik'],
@@ -34,6 +34,7 @@ const BAD_ORG_NUMBERS: Array<[string, string]> = [
   ['far too long', '556016-0680'.repeat(5)],
 ];
 
+// Business CRUD only (no customers): businesses stay pending, so the audit trails below hold just CRUD actions.
 describe.skipIf(backendUnavailable)('admin businesses', () => {
   let p: TestPlatform;
   beforeAll(async () => {
@@ -110,7 +111,7 @@ describe.skipIf(backendUnavailable)('admin businesses', () => {
 
   it('duplicate org number (with or without dash) → 409 org_number_taken; only one row exists', async () => {
     const org = orgNumber();
-    const first = await newBusiness(p, { orgNumber: org });
+    const first = await newPendingBusiness(p, { orgNumber: org });
     for (const variant of [org, org.replace('-', ''), ` ${org} `]) {
       const res = await p.admin('POST', '/admin/businesses', businessBody({ orgNumber: variant, name: 'Another' }));
       expectError(res, 409, 'org_number_taken');
@@ -130,7 +131,7 @@ describe.skipIf(backendUnavailable)('admin businesses', () => {
   it('pages through the list with a cursor: newest first, no duplicates, no gaps', async () => {
     const tag = `Pag${Date.now().toString(36)}`;
     const created: string[] = [];
-    for (let i = 0; i < 5; i++) created.push((await newBusiness(p, { name: `${tag} ${i}` })).id);
+    for (let i = 0; i < 5; i++) created.push((await newPendingBusiness(p, { name: `${tag} ${i}` })).id);
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
@@ -160,7 +161,7 @@ describe.skipIf(backendUnavailable)('admin businesses', () => {
 
   it('list: exact-multiple page ends with nextCursor null; bad cursor and limits are 400', async () => {
     const tag = `Exact${Date.now().toString(36)}`;
-    for (let i = 0; i < 2; i++) await newBusiness(p, { name: `${tag} ${i}` });
+    for (let i = 0; i < 2; i++) await newPendingBusiness(p, { name: `${tag} ${i}` });
     const res = await p.admin('GET', `/admin/businesses?search=${tag}&limit=2`);
     expect(res.body.items).toHaveLength(2);
     expect(res.body.nextCursor).toBeNull();
@@ -172,9 +173,9 @@ describe.skipIf(backendUnavailable)('admin businesses', () => {
 
   it('list: status filter and search by name or org number', async () => {
     const tag = `Filt${Date.now().toString(36)}`;
-    const a = await newBusiness(p, { name: `${tag} Alfa` });
-    const b = await newBusiness(p, { name: `${tag} Beta` });
-    const c = await newBusiness(p, { name: `${tag} Gamma` });
+    const a = await newPendingBusiness(p, { name: `${tag} Alfa` });
+    const b = await newPendingBusiness(p, { name: `${tag} Beta` });
+    const c = await newPendingBusiness(p, { name: `${tag} Gamma` });
     expect((await p.admin('POST', `/admin/businesses/${b.id}/disable`)).status).toBe(200);
     const ids = async (q: string) => ((await p.admin('GET', `/admin/businesses?${q}`)).body.items as { id: string }[]).map((x) => x.id);
     expect(await ids(`search=${tag}&status=disabled`)).toEqual([b.id]);
@@ -190,7 +191,7 @@ describe.skipIf(backendUnavailable)('admin businesses', () => {
 
   it('search is case-insensitive and treats % and _ literally on every backend', async () => {
     const tag = `Case${Date.now().toString(36)}`;
-    const a = await newBusiness(p, { name: `${tag} Hörnan` });
+    const a = await newPendingBusiness(p, { name: `${tag} Hörnan` });
     const ids = async (s: string) => ((await p.admin('GET', `/admin/businesses?search=${encodeURIComponent(s)}`)).body.items as { id: string }[]).map((x) => x.id);
     expect(await ids(tag.toLowerCase())).toEqual([a.id]);
     expect(await ids(tag.toUpperCase())).toEqual([a.id]);
@@ -199,7 +200,7 @@ describe.skipIf(backendUnavailable)('admin businesses', () => {
   });
 
   it('PATCH updates fields, re-labels, normalises a new org number and audits field names', async () => {
-    const b = await newBusiness(p);
+    const b = await newPendingBusiness(p);
     const org = orgNumber();
     const res = await p.admin('PATCH', `/admin/businesses/${b.id}`, { name: ' Nytt Namn ', businessType: 'grocery', email: 'NY@Example.se', orgNumber: org.replace('-', '') });
     expect(res.status, res.text).toBe(200);
@@ -212,8 +213,8 @@ describe.skipIf(backendUnavailable)('admin businesses', () => {
   });
 
   it('PATCH rejects bad input without changing the row', async () => {
-    const b = await newBusiness(p);
-    const other = await newBusiness(p);
+    const b = await newPendingBusiness(p);
+    const other = await newPendingBusiness(p);
     const before = (await p.admin('GET', `/admin/businesses/${b.id}`)).body;
     expectError(await p.admin('PATCH', `/admin/businesses/${b.id}`, { orgNumber: other.orgNumber }), 409, 'org_number_taken');
     expectError(await p.admin('PATCH', `/admin/businesses/${b.id}`, { orgNumber: withWrongCheckDigit(b.orgNumber) }), 400, 'invalid_org_number');
@@ -228,7 +229,7 @@ describe.skipIf(backendUnavailable)('admin businesses', () => {
   });
 
   it('disable / enable flip the status and audit business.disable / business.enable', async () => {
-    const b = await newBusiness(p);
+    const b = await newPendingBusiness(p);
     const off = await p.admin('POST', `/admin/businesses/${b.id}/disable`);
     expect(off.status, off.text).toBe(200);
     expect(off.body).toMatchObject({ id: b.id, status: 'disabled' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUnavailable, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { createLocation } from '../helpers/fixtures.js';
-import { expectError, newBusiness } from '../helpers/admin-helpers.js';
+import { expectError, newPendingBusiness } from '../helpers/admin-helpers.js';
 import { adminUser, type Browser } from '../helpers/accounts.js';
 import { seedFeedback } from '../helpers/feedback-seed.js';
 
@@ -14,7 +14,7 @@ describe.skipIf(backendUnavailable)('admin console APIs', () => {
   beforeAll(async () => {
     p = await startTestPlatform();
     ops = await adminUser(p);
-    biz = (await newBusiness(p, { name: 'Kafé Konsol' })).id;
+    biz = (await newPendingBusiness(p, { name: 'Kafé Konsol' })).id;
     loc = (await createLocation(p, biz)).id;
   });
   afterAll(() => p?.stop());
