@@ -22,8 +22,9 @@ export interface TestPlatform extends Platform {
   stop(): Promise<void>;
 }
 
-async function createThrowawayPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `kvittra_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+/** An empty PostgreSQL database; `drop()` removes it even while servers still hold connections. */
+export async function createScratchPostgres(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   await admin.query(`create database ${name}`);
@@ -40,6 +41,8 @@ async function createThrowawayPostgres(): Promise<{ url: string; drop: () => Pro
     },
   };
 }
+
+const createThrowawayPostgres = () => createScratchPostgres('kvittra_t');
 
 /** JSON-over-HTTP client for a test server: parses JSON bodies, keeps the raw text and headers. */
 export function httpClient(baseUrl: string): TestPlatform['api'] {

@@ -1,29 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { openDatabase, type Db } from '../../src/db/database.js';
 
-const PG_ADMIN_URL = process.env.KVITTRA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** An empty PostgreSQL database for one test; `drop()` removes it even while servers still hold connections. */
-export async function createScratchPostgres(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
+// One scratch-database helper for in-process and process tests.
+export { createScratchPostgres } from './platform.js';
 
 /** The test's own connection to the server's database (SQLite file or PostgreSQL URL), for read-back. */
 export function openInspector(databaseUrl: string): Db {

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { createScratchPostgres, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { createBusiness } from '../helpers/fixtures.js';
 import { safeOrgNumber } from '../helpers/webhook-helpers.js';
 import { TestReceiver } from '../helpers/webhook-receiver.js';
@@ -9,27 +8,8 @@ import { emitEvent } from '../../src/delivery/emit.js';
 import { DELIVER_JOB } from '../../src/delivery/event-types.js';
 
 const REDIS_URL = process.env.KVITTRA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-const PG_ADMIN_URL = process.env.KVITTRA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const FAST = { OUTBOUND_WEBHOOK_BACKOFF_BASE_MS: '10', OUTBOUND_WEBHOOK_BACKOFF_MAX_MS: '5000', OUTBOUND_WEBHOOK_TIMEOUT_MS: '2000' };
 
-async function withPostgresDb(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `kvittra_bull_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
 
 async function endpoint(p: TestPlatform, businessId: string, r: TestReceiver): Promise<string> {
   const res = await p.admin('POST', `/admin/businesses/${businessId}/webhook-endpoints`, { url: r.url, eventTypes: ['reward.created'] });
@@ -103,7 +83,7 @@ describe.skipIf(!!process.env.KVITTRA_REDIS_UNAVAILABLE)('two instances on one P
   let db: { url: string; drop: () => Promise<void> };
   let r: TestReceiver;
   beforeAll(async () => {
-    db = await withPostgresDb();
+    db = await createScratchPostgres('kvittra_bull');
     // Instances of one deployment share ENCRYPTION_KEY (endpoint secrets are sealed with it).
     const env = { REDIS_URL, REDIS_KEY_PREFIX: `test-${randomUUID()}:`, DATABASE_URL: db.url, ENCRYPTION_KEY: randomBytes(32).toString('hex'), ...FAST, OUTBOUND_WEBHOOK_TIMEOUT_MS: '10000', OUTBOUND_WEBHOOK_BREAKER_THRESHOLD: '100' };
     a = await startTestPlatform(env);
