@@ -16,9 +16,14 @@ process.on('message', (msg) => {
     process.send?.({ type: 'gc', id: msg.id, mem: memoryUsage() });
   } else if (msg.type === 'queue') {
     platform.ctx.queue.depth().then(
-      (depth) => process.send?.({ type: 'queue', id: msg.id, depth }),
+      (depth) => process.send?.({ type: 'queue', id: msg.id, depth: { ...depth, groupCommits: platform.ctx.db.writer.batches, groupCommitOps: platform.ctx.db.writer.ops } }),
       (err) => process.send?.({ type: 'queue', id: msg.id, error: String(err) }),
     );
+  } else if (msg.type === 'queue-pause') {
+    platform.ctx.queue.stop().then(() => process.send?.({ type: 'queue-pause', id: msg.id }));
+  } else if (msg.type === 'queue-resume') {
+    platform.ctx.queue.start();
+    process.send?.({ type: 'queue-resume', id: msg.id });
   } else if (msg.type === 'stop') {
     // process.exit after close so --cpu-prof writes its profile.
     platform.close().then(

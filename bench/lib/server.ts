@@ -29,6 +29,9 @@ export interface ChildServer {
   /** Two full GCs (the child runs with --expose-gc), then a sample: the live heap. */
   gc(): Promise<MemSample>;
   queueDepth(): Promise<Record<string, number> | null>;
+  /** Stop / restart the server's job worker (profiling the receipt path alone). */
+  pauseQueue(): Promise<void>;
+  resumeQueue(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -87,6 +90,8 @@ function startChild(name: string, script: string, env: Record<string, string>, o
           memory: async () => ((await request<{ mem: MemSample }>('mem')).mem),
           gc: async () => ((await request<{ mem: MemSample }>('gc')).mem),
           queueDepth: async () => ((await request<{ depth?: Record<string, number> }>('queue')).depth ?? null),
+          pauseQueue: async () => void (await request('queue-pause')),
+          resumeQueue: async () => void (await request('queue-resume')),
           stop: () =>
             new Promise<void>((done) => {
               if (exited) return done();

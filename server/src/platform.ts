@@ -4,6 +4,7 @@ import type { Config } from './config/load.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { JobQueue } from './queue/job-queue.js';
+import { servingRequests } from './http/in-flight.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { createMetrics, addCollectedGauge } from './ops/metrics.js';
 import { StartupPhases } from './ops/startup.js';
@@ -75,6 +76,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
   });
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const app = await buildApp(ctx, { redis });
+  queue.yieldWhile(servingRequests(app.server));
   startup.mark('routes');
   let url = '';
   if (opts.listen !== false) {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
@@ -9,6 +8,7 @@ import { registerDocs } from './docs.js';
 import { registerWebApp } from './web.js';
 import { rejectNulCharacters } from './reject-nul.js';
 import { registerLoadShedding } from './load-shedding.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import cookie from '@fastify/cookie';
 import { installAccessGuard, installRouteRegistry } from '../auth/access-guard.js';
 import { accountRoutes } from '../accounts/account-routes.js';
@@ -69,11 +69,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     ctx.metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], objectSrc: ["'none'"], frameAncestors: ["'none'"] },
-    },
-  });
+  registerSecurityHeaders(app);
   await registerLoadShedding(app, ctx);
   await app.register(rateLimit, {
     global: false,

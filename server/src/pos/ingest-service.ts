@@ -59,7 +59,7 @@ export class WebhookIngestor {
       throw this.reject(provider, 'invalid_payload', new AppError('invalid_payload', `Invalid payload: ${unstorable}`));
     }
     const inserted = await this.store(conn, parsed.event);
-    if (inserted) this.ctx.queue.notify();
+    if (inserted) this.ctx.queue.notify(APPLY_EVENT_JOB);
     this.count(provider, inserted ? 'accepted' : 'duplicate');
     return { received: true, duplicate: !inserted, eventId: parsed.event.eventId };
   }

@@ -28,7 +28,10 @@ export interface QueueOptions {
 }
 
 export interface QueueDepth {
+  /** Due now and waiting for a worker: the backlog. */
   pending: number;
+  /** Pending but due later (retry backoff, scheduled jobs such as the weekly payout batch). */
+  scheduled: number;
   running: number;
   dead: number;
 }
@@ -49,6 +52,11 @@ export class JobQueue {
   private ticking = false;
   private wakeRequested = false;
   private lastSweep = 0;
+  // When each kind of claim is next worth a query: 0 = now (woken for it, or its last claim came back full).
+  private readonly claimDueAt = new Map<string, number>();
+  private busy: (() => boolean) | null = null;
+  private batchesInFlight = 0;
+  private nextBatchAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -99,9 +107,20 @@ export class JobQueue {
     this.schedule(0);
   }
 
-  /** Wake the worker now instead of at the next poll. */
-  notify(): void {
+  /**
+   * While `busy()` is true (requests are being served) batched work yields: one batch at a time, and after
+   * each a pause of twice its duration, so the worker takes at most a third of the CPU from the requests.
+   * Webhook receipt stays fast under a burst and the backlog is applied right after it.
+   */
+  yieldWhile(busy: () => boolean): void {
+    this.busy = busy;
+  }
+
+  /** Wake the worker now instead of at the next poll; with a type, only that type's claim is woken. */
+  notify(type?: string): void {
     if (this.stopped) return;
+    if (type === undefined) this.claimDueAt.clear();
+    else this.claimDueAt.set(this.batched.has(type) ? type : GENERAL, 0);
     if (this.ticking) this.wakeRequested = true;
     else this.schedule(0);
   }
@@ -117,14 +136,15 @@ export class JobQueue {
   }
 
   async depth(): Promise<QueueDepth> {
+    const now = nowIso();
     const rows = await this.db.kysely
       .selectFrom('jobs')
-      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .select((eb) => [eb.case().when(eb.and([eb('status', '=', 'pending'), eb('run_at', '>', now)])).then('scheduled').else(eb.ref('status')).end().as('state'), eb.fn.countAll<number>().as('n')])
       .where('status', 'in', ['pending', 'running', 'dead'])
-      .groupBy('status')
+      .groupBy('state')
       .execute();
-    const byStatus = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-    return { pending: byStatus.pending ?? 0, running: byStatus.running ?? 0, dead: byStatus.dead ?? 0 };
+    const by = Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+    return { pending: by.pending ?? 0, scheduled: by.scheduled ?? 0, running: by.running ?? 0, dead: by.dead ?? 0 };
   }
 
   /** Run until nothing is due (tests and CLI); resolves false on timeout. */
@@ -155,20 +175,29 @@ export class JobQueue {
     if (this.stopped || this.ticking) return;
     this.ticking = true;
     let claimed = 0;
+    let nextMs = this.opts.pollIntervalMs;
     try {
       await this.maybeSweep();
       let free = this.opts.concurrency - this.running.size;
       // A batch takes one slot; the general claim below never takes batched types.
       for (const [type, { handler, maxBatch }] of this.batched) {
         if (free <= 0 || this.stopped) break;
+        const yieldFor = this.yieldMs();
+        if (yieldFor !== null) {
+          nextMs = Math.min(nextMs, Math.max(1, yieldFor));
+          break;
+        }
+        if (!this.claimDue(type)) continue;
         const jobs = await this.claim(maxBatch, { only: type });
+        this.claimed(type, jobs.length, maxBatch);
         if (jobs.length === 0) continue;
         claimed += jobs.length;
         free -= 1;
         this.track(this.executeBatch(jobs, handler));
       }
-      if (free > 0 && !this.stopped) {
+      if (free > 0 && !this.stopped && this.claimDue(GENERAL)) {
         const jobs = await this.claim(free, { exclude: [...this.batched.keys()] });
+        this.claimed(GENERAL, jobs.length, free);
         claimed += jobs.length;
         for (const job of jobs) this.track(this.execute(job));
       }
@@ -178,8 +207,25 @@ export class JobQueue {
       this.ticking = false;
       const again = this.wakeRequested || claimed > 0;
       this.wakeRequested = false;
-      this.schedule(again ? 0 : this.opts.pollIntervalMs);
+      this.schedule(again ? 0 : nextMs);
     }
+  }
+
+  /** null: batched work may be claimed now; otherwise milliseconds to hold off while requests are served. */
+  private yieldMs(): number | null {
+    if (!this.busy?.()) return null;
+    if (this.batchesInFlight > 0) return this.opts.pollIntervalMs;
+    const wait = this.nextBatchAt - Date.now();
+    return wait > 0 ? wait : null;
+  }
+
+  private claimDue(kind: string): boolean {
+    return Date.now() >= (this.claimDueAt.get(kind) ?? 0);
+  }
+
+  /** A full claim means more may be due at once; a short one means nothing more until woken or polled. */
+  private claimed(kind: string, got: number, limit: number): void {
+    this.claimDueAt.set(kind, got >= limit ? 0 : Date.now() + this.opts.pollIntervalMs);
   }
 
   private track(p: Promise<void>): void {
@@ -232,13 +278,24 @@ export class JobQueue {
    * keep failing its batch-mates.
    */
   private async executeBatch(jobs: JobsTable[], handler: TrxJobHandler): Promise<void> {
+    const started = Date.now();
+    this.batchesInFlight += 1;
+    try {
+      await this.applyBatch(jobs, handler);
+    } finally {
+      this.batchesInFlight -= 1;
+      this.nextBatchAt = Date.now() + 2 * (Date.now() - started);
+    }
+  }
+
+  private async applyBatch(jobs: JobsTable[], handler: TrxJobHandler): Promise<void> {
     let failed: BatchOutcome[];
     try {
       failed = await this.db.writer.run((trx) => applyBatchInSavepoints(trx, jobs, handler, this.workerId, nowIso()));
     } catch (err) {
       if (jobs.length > 1) {
         this.log.warn({ err, jobs: jobs.length, type: jobs[0]!.type }, 'job batch failed; applying its jobs one by one');
-        for (const job of jobs) await this.executeBatch([job], handler);
+        for (const job of jobs) await this.applyBatch([job], handler);
         return;
       }
       failed = [{ job: jobs[0]!, error: err }];
@@ -247,7 +304,7 @@ export class JobQueue {
       if (error instanceof LeaseLostError) this.log.warn({ jobId: job.id }, error.message);
       // Two batches locking the same keys in opposite orders: PostgreSQL aborts one side. That is not the
       // job's fault, so it runs again at once on its own (one lock, no cycle) instead of waiting a backoff.
-      else if (jobs.length > 1 && isTransientConflict(error)) await this.executeBatch([job], handler);
+      else if (jobs.length > 1 && isTransientConflict(error)) await this.applyBatch([job], handler);
       else await this.recordFailure(job, error);
     }
   }
@@ -286,6 +343,8 @@ export class JobQueue {
     });
   }
 }
+
+const GENERAL = '*';
 
 /** PostgreSQL deadlock_detected / serialization_failure: retrying the same work can succeed. */
 function isTransientConflict(err: unknown): boolean {

@@ -107,11 +107,17 @@ describe.skipIf(backendUnavailable)(`durable job queue (${backend})`, () => {
     expect(new Set(ids).size).toBe(60);
   });
 
-  it('reports depth by status', async () => {
+  it('reports depth by status, with jobs due later apart from the backlog', async () => {
     const q = new JobQueue(db, log, { pollIntervalMs: 1000, concurrency: 1 });
+    const before = await q.depth();
     await db.writer.run((trx) => q.enqueue(trx, 't.later', {}, { runAt: new Date(Date.now() + 3_600_000) }));
-    const d = await q.depth();
-    expect(d.pending).toBeGreaterThanOrEqual(1);
-    expect(d.dead).toBeGreaterThanOrEqual(2);
+    const later = await q.depth();
+    expect(later.scheduled).toBe(before.scheduled + 1);
+    expect(later.pending).toBe(before.pending);
+    await db.writer.run((trx) => q.enqueue(trx, 't.due', {}));
+    const due = await q.depth();
+    expect(due.pending).toBe(before.pending + 1);
+    expect(due.scheduled).toBe(later.scheduled);
+    expect(due.dead).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
 import {
   epochMillisToIso, formatMinorAsMajor, minorUnitDigits, normaliseCurrency, normaliseTimestamp, parseMajorToMinor,
 } from '../../../src/pos/providers/money.js';
@@ -96,6 +97,21 @@ describe('normaliseTimestamp', () => {
       expect(normaliseTimestamp(input)).toBeNull();
     },
   );
+
+  it('reads every timestamp exactly as luxon does (fast path and general parser agree)', () => {
+    const two = (min: number, max: number) => fc.integer({ min, max }).map((n) => String(n).padStart(2, '0'));
+    const stamp = fc
+      .tuple(fc.integer({ min: 1970, max: 2099 }), two(0, 13), two(0, 32), two(0, 25), two(0, 61), two(0, 61), fc.constantFrom('', '.5', '.12', '.123', '.999', '.007', '.1234'), fc.constantFrom('Z', 'z', '+00:00', '-05:00', '+01:00', '+14:00', '-12:30', '+0100', '-0530', '+0000', '+23:59', '+2400', '+05:60'))
+      .map(([y, mo, d, h, mi, s, frac, off]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${off}`);
+    fc.assert(
+      fc.property(stamp, (value) => {
+        const viaLuxon = DateTime.fromISO(value, { setZone: true });
+        const expected = viaLuxon.isValid ? new Date(viaLuxon.toMillis()).toISOString() : null;
+        expect(normaliseTimestamp(value)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 
   it('converts epoch millis', () => {
     expect(epochMillisToIso(1618837780798)).toBe('2021-04-19T13:09:40.798Z');
