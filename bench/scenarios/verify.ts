@@ -69,7 +69,7 @@ export async function runVerify(ctx: ScenarioContext): Promise<ScenarioResult> {
       targets,
       details: { querySql: lookup.sql, queryPlan: lookup.plan, planKind: ctx.backend === 'sqlite' ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN (ANALYZE, BUFFERS)', directLookup: lookup.directLookup },
       notes: [
-        'The verify step writes twice through the group committer (the attempt counter, then the claim), so its latency includes durable commits; the live probe does no I/O.',
+        'The verify step reads the candidates with one index range scan, then makes one durable commit through the group committer (attempt counter and claim together), so its latency includes an fsync; the live probe does no I/O.',
         'The direct lookup timing runs the same compiled query against the seeded database without HTTP, showing the cost of the index range scan itself.',
       ],
     };

@@ -123,6 +123,9 @@ describe.skipIf(backendUnavailable)('money: concurrency and ledger invariants', 
     expect(claimed).toHaveLength(1);
     const winner = sessions[results.findIndex((r) => r.status === 200)]!;
     expect(claimed[0]!.id).toBe(winner.sessionId);
+    // Every attempt was counted, also the lost races (the claim's savepoint rolled back, not the count).
+    const attempts = await p.ctx.db.kysely.selectFrom('feedback_sessions').select('verify_attempts').where('id', 'in', sessions.map((s) => s.sessionId)).execute();
+    expect(attempts.map((a) => a.verify_attempts)).toEqual(Array(10).fill(1));
     // The losers cannot give rewarded feedback for it.
     const loser = sessions[results.findIndex((r) => r.status === 409)]!;
     expect((await loser.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true })).status).toBe(409);
