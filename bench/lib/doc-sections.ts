@@ -137,7 +137,7 @@ function analyticsExtras(r: ScenarioResult): string[] {
 }
 
 const EXTRAS: Record<string, (r: ScenarioResult) => string[]> = { ingest: ingestExtras, verify: verifyExtras, customer: customerExtras, coldstart: coldStartExtras, memory: memoryExtras, analytics: analyticsExtras };
-const LABELS: Record<string, [string, string]> = { ingest: ['Kvittra webhook route', 'bare Fastify JSON route'], verify: ['session + verify', 'GET /api/health/live'], customer: ['customer loop', 'GET /api/health/live'] };
+const LABELS: Record<string, [string, string]> = { ingest: ['Kvittra webhook route', 'bare Fastify JSON route'], verify: ['session + verify', 'GET /api/health/live, 1 connection during the load'], customer: ['customer loop', 'GET /api/health/live'] };
 
 export function scenarioSection(results: ScenarioResult[]): string {
   const first = results[0]!;

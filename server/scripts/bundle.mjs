@@ -1,8 +1,14 @@
 // Bundles the server entry into one ES module (dist/kvittra.mjs) for `npm start` and production.
 // Cold start was dominated by resolving and reading ~2,000 module files; one file loads in about half
-// the CPU time. Packages that locate files next to their own code at run time, native addons and
-// optional heavy ones (loaded lazily) stay external and are resolved from node_modules as usual.
+// the CPU time. What remains is mostly V8 compiling the bundle, so: whitespace/syntax minification
+// (identifiers keep their names: plugins and errors are reported by function name), and code
+// splitting, so packages loaded with a dynamic import() live in dist/chunks/ and are only read when
+// first used. Native addons and packages needed rarely stay external and resolve from node_modules.
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { build } from 'esbuild';
+
+const DIST = new URL('../dist/', import.meta.url).pathname;
 
 const EXTERNAL = [
   'better-sqlite3', // native addon
@@ -10,26 +16,59 @@ const EXTERNAL = [
   'pg-native',
   'bufferutil',
   'utf-8-validate',
-  '@fastify/swagger-ui', // serves its static folder from its package directory
   'bullmq', // loads its Lua scripts from its package directory
   'exceljs', // large, only for spreadsheet import/export
   'nodemailer', // only with SMTP_URL
-  'pino', // worker-thread transports resolve files by path
-  'thread-stream',
+  'thread-stream', // pino's worker-thread transports (unused by the server) start its worker file by path
 ];
 
+// Bundled packages that find files next to their own code (swagger-ui's static folder and logo, pino's
+// transport worker): their __dirname must be their folder in node_modules, not dist/.
+const OWN_DIRNAME = ['@fastify/swagger-ui', 'pino'];
+
+/** Gives each file of OWN_DIRNAME packages its real __dirname/__filename, resolved at run time. */
+const ownDirnamePlugin = {
+  name: 'own-dirname',
+  setup(b) {
+    const escaped = OWN_DIRNAME.map((p) => p.replace(/[/.]/g, '\\$&')).join('|');
+    const filter = new RegExp(`[\\\\/]node_modules[\\\\/](${escaped})[\\\\/].*\\.c?js$`);
+    b.onLoad({ filter }, async (args) => {
+      const [, pkg] = filter.exec(args.path);
+      const root = args.path.slice(0, args.path.lastIndexOf(pkg) + pkg.length);
+      const rel = path.relative(root, args.path).split(path.sep).join('/');
+      const head = `var __filename = __kvPkgFile(${JSON.stringify(pkg)}, ${JSON.stringify(rel)}); var __dirname = __kvDirname(__filename);\n`;
+      return { contents: head + (await readFile(args.path, 'utf8')), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
+// CommonJS dependencies inside an ES module bundle still expect require/__dirname.
+const BANNER = [
+  "import { createRequire as __kvCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __kvToPath } from 'node:url';",
+  "import { dirname as __kvDirname, join as __kvJoin } from 'node:path';",
+  'const require = __kvCreateRequire(import.meta.url);',
+  'const __filename = __kvToPath(import.meta.url);',
+  'const __dirname = __kvDirname(__filename);',
+  "const __kvPkgFile = (pkg, rel) => __kvJoin(__kvDirname(require.resolve(pkg + '/package.json')), rel);",
+].join(' ');
+
+await rm(path.join(DIST, 'chunks'), { recursive: true, force: true });
 await build({
-  entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
-  outfile: new URL('../dist/kvittra.mjs', import.meta.url).pathname,
+  entryPoints: { kvittra: new URL('../src/main.ts', import.meta.url).pathname },
+  outdir: DIST,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: true,
   logLevel: 'warning',
   external: EXTERNAL,
-  // CommonJS dependencies inside an ES module bundle still expect require/__dirname.
-  banner: {
-    js: "import { createRequire as __kvCreateRequire } from 'node:module'; import { fileURLToPath as __kvToPath } from 'node:url'; import { dirname as __kvDirname } from 'node:path'; const require = __kvCreateRequire(import.meta.url); const __filename = __kvToPath(import.meta.url); const __dirname = __kvDirname(__filename);",
-  },
+  plugins: [ownDirnamePlugin],
+  banner: { js: BANNER },
 });

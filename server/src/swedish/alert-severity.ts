@@ -21,9 +21,9 @@ import { getBusinessContext, type BusinessContext, type TimeContext } from './bu
  * off-hours; or adjusted medium during business hours.
  */
 
-/** Ordered from most to least severe; "lowering" moves right. */
-export const ALERT_LEVELS = ['critical', 'high', 'medium', 'low'] as const;
-export type AlertLevel = (typeof ALERT_LEVELS)[number];
+import { ALERT_LEVELS, type AlertLevel } from './alert-levels.js';
+
+export { ALERT_LEVELS, type AlertLevel };
 
 export type ResponseTargetLabel = 'immediate' | '30m' | '2h' | '8h' | 'next_business_day';
 

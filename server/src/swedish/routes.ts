@@ -1,21 +1,24 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { getBusinessContext } from './business-hours.js';
-import { ALERT_LEVELS, getAlertSeverity } from './alert-severity.js';
+import { ALERT_LEVELS } from './alert-levels.js';
 
 const ZInstant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+// The holiday calendar (date-holidays with its time-zone data) is large; load it on first use, not at start-up.
+let calendarModule: Promise<typeof import('./index.js')> | undefined;
+const calendar = () => (calendarModule ??= import('./index.js'));
 
 /** Operator endpoints: Swedish time context and business-hours-aware alert severity. */
 export function swedishOpsRoutes(): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/swedish-ops/business-context', { schema: { tags: ['swedish-ops'], summary: 'Swedish business-time context at an instant (default now)', querystring: z.object({ at: ZInstant.optional() }) } }, async (req) =>
-      getBusinessContext(req.query.at ?? new Date()),
+      (await calendar()).getBusinessContext(req.query.at ?? new Date()),
     );
 
     app.post(
       '/swedish-ops/alert-severity',
       { schema: { tags: ['swedish-ops'], summary: 'Adjust an alert level to the Swedish time context', body: z.object({ base_level: z.enum(ALERT_LEVELS), at: ZInstant.optional() }).strict() } },
-      async (req) => getAlertSeverity(req.body.base_level, req.body.at ?? new Date()),
+      async (req) => (await calendar()).getAlertSeverity(req.body.base_level, req.body.at ?? new Date()),
     );
   };
 }
