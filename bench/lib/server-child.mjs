@@ -19,6 +19,8 @@ process.on('message', (msg) => {
       (depth) => process.send?.({ type: 'queue', id: msg.id, depth: { ...depth, groupCommits: platform.ctx.db.writer.batches, groupCommitOps: platform.ctx.db.writer.ops } }),
       (err) => process.send?.({ type: 'queue', id: msg.id, error: String(err) }),
     );
+  } else if (msg.type === 'cpu') {
+    process.send?.({ type: 'cpu', id: msg.id, cpu: process.cpuUsage() });
   } else if (msg.type === 'queue-pause') {
     platform.ctx.queue.stop().then(() => process.send?.({ type: 'queue-pause', id: msg.id }));
   } else if (msg.type === 'queue-resume') {

@@ -29,6 +29,8 @@ export interface ChildServer {
   /** Two full GCs (the child runs with --expose-gc), then a sample: the live heap. */
   gc(): Promise<MemSample>;
   queueDepth(): Promise<Record<string, number> | null>;
+  /** The server process's CPU time so far (µs, user + system). */
+  cpuMicros(): Promise<number>;
   /** Stop / restart the server's job worker (profiling the receipt path alone). */
   pauseQueue(): Promise<void>;
   resumeQueue(): Promise<void>;
@@ -90,6 +92,10 @@ function startChild(name: string, script: string, env: Record<string, string>, o
           memory: async () => ((await request<{ mem: MemSample }>('mem')).mem),
           gc: async () => ((await request<{ mem: MemSample }>('gc')).mem),
           queueDepth: async () => ((await request<{ depth?: Record<string, number> }>('queue')).depth ?? null),
+          cpuMicros: async () => {
+            const { cpu } = await request<{ cpu: { user: number; system: number } }>('cpu');
+            return cpu.user + cpu.system;
+          },
           pauseQueue: async () => void (await request('queue-pause')),
           resumeQueue: async () => void (await request('queue-resume')),
           stop: () =>

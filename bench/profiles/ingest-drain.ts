@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     const rng = prng(7);
     let next = 0;
     if (NO_WORKERS) await server.pauseQueue();
+    const cpu0 = await server.cpuMicros();
     const load = await runLoad({
       url: server.url,
       title: 'ingest',
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
       warmupSec: 0,
       requests: [{ method: 'POST', setupRequest: (req) => { const wh = signedSale(seeded.connections[next++ % seeded.connections.length]!, rng); return { ...req, path: wh.path, headers: wh.headers, body: wh.body }; } }],
     });
-    process.stdout.write(`${describeLoad(load)}\n`);
+    const cpuPerRequest = (await server.cpuMicros()) - cpu0;
+    process.stdout.write(`${describeLoad(load)}; server CPU ${(cpuPerRequest / load.requests).toFixed(0)} µs per request\n`);
     if (process.argv.includes('--no-drain')) return;
     if (NO_WORKERS) await server.resumeQueue();
     const backlog = await server.queueDepth();

@@ -43,7 +43,20 @@ function openSqlite(file: string, opts: OpenOptions): { kysely: Kysely<Database>
   raw.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  tuneForWrites(raw);
   return { kysely: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }), log: queryLogger(opts) }), raw };
+}
+
+/**
+ * Every commit appends each page it dirtied to the WAL, and the hot pages (right edges of the id and time
+ * indexes) are dirtied by nearly every commit; a checkpoint copies each page once, however often it was
+ * rewritten. Checkpointing every 16 MiB of WAL instead of every 4 MiB copies far fewer pages under a write
+ * burst. A 64 MiB page cache keeps the indexes of a busy database in memory.
+ */
+function tuneForWrites(raw: SqliteDatabase.Database): void {
+  raw.pragma('wal_autocheckpoint = 4000');
+  raw.pragma('cache_size = -65536');
+  raw.pragma('temp_store = MEMORY');
 }
 
 const STATEMENT_CACHE_SIZE = 1000;

@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.js';
+
+describe('SQLite connection settings', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kvittra-pragmas-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const pragma = async (db: ReturnType<typeof openDatabase>, name: string) => {
+    const rows = await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(db.kysely);
+    return Object.values(rows.rows[0]!)[0];
+  };
+
+  it('durable by default: WAL, synchronous=FULL (2), foreign keys on; checkpoints every 4000 pages, 64 MiB cache', async () => {
+    const db = openDatabase({ kind: 'sqlite', file: path.join(dir, 'a.sqlite') });
+    try {
+      expect(await pragma(db, 'journal_mode')).toBe('wal');
+      expect(await pragma(db, 'synchronous')).toBe(2);
+      expect(await pragma(db, 'foreign_keys')).toBe(1);
+      expect(await pragma(db, 'wal_autocheckpoint')).toBe(4000);
+      expect(await pragma(db, 'cache_size')).toBe(-65536);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('synchronous=NORMAL only when asked for', async () => {
+    const db = openDatabase({ kind: 'sqlite', file: path.join(dir, 'b.sqlite') }, { sqliteSynchronous: 'NORMAL' });
+    try {
+      expect(await pragma(db, 'synchronous')).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+});
