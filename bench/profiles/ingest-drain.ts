@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     if (process.argv.includes('--no-drain')) return;
     if (NO_WORKERS) await server.resumeQueue();
     const backlog = await server.queueDepth();
+    const cpu1 = await server.cpuMicros();
     const t1 = performance.now();
     for (;;) {
       const d = (await server.queueDepth()) ?? {};
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
       await sleep(100);
     }
     const drainSec = (performance.now() - t1) / 1000;
-    process.stdout.write(`backlog ${JSON.stringify(backlog)}; drained in ${drainSec.toFixed(1)} s\n`);
+    const applyCpu = ((await server.cpuMicros()) - cpu1) / Math.max(1, (backlog?.pending ?? 0) + (backlog?.running ?? 0));
+    process.stdout.write(`backlog ${JSON.stringify(backlog)}; drained in ${drainSec.toFixed(1)} s, server CPU ${applyCpu.toFixed(0)} µs per applied event\n`);
   } finally {
     await server.stop();
     await db.drop();

@@ -51,17 +51,21 @@ export async function emitRewardsPaid(ctx: AppContext, trx: Trx, payoutId: strin
   }
 }
 
-/** A sale stored from a POS webhook (first time only; later updates of the same sale do not re-emit). */
-export async function emitTransactionReceived(ctx: AppContext, trx: Trx, connectionId: string, externalId: string): Promise<void> {
-  const t = await trx.selectFrom('transactions').selectAll().where('connection_id', '=', connectionId).where('external_id', '=', externalId).executeTakeFirst();
-  if (!t) return;
+/**
+ * A sale stored from a POS webhook (first time only; later updates of the same sale do not re-emit). The
+ * transaction is only read when some endpoint of the business subscribes.
+ */
+export async function emitTransactionReceived(ctx: AppContext, trx: Trx, businessId: string, transactionId: string): Promise<void> {
   await emitEvent(
     ctx,
     {
-      businessId: t.business_id,
+      businessId,
       type: 'transaction.received',
-      dedupeKey: `transaction.received:${t.id}`,
-      data: { transactionId: t.id, locationId: t.location_id, connectionId: t.connection_id, provider: t.provider, externalId: t.external_id, amountMinor: t.amount_minor, currency: t.currency, occurredAt: t.occurred_at, cardLast4: t.card_last4, status: t.status },
+      dedupeKey: `transaction.received:${transactionId}`,
+      data: async () => {
+        const t = await trx.selectFrom('transactions').selectAll().where('id', '=', transactionId).executeTakeFirst();
+        return t ? { transactionId: t.id, locationId: t.location_id, connectionId: t.connection_id, provider: t.provider, externalId: t.external_id, amountMinor: t.amount_minor, currency: t.currency, occurredAt: t.occurred_at, cardLast4: t.card_last4, status: t.status } : null;
+      },
     },
     trx,
   );

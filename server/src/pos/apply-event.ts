@@ -43,10 +43,11 @@ async function applyStoredEvent(ctx: AppContext, trx: Transaction<Database>, eve
   if (saleKey !== null && ctx.db.dialect === 'postgres') {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`${conn.id}:${saleKey}`}, 0))`.execute(trx);
   }
-  const status = await applyEffect(trx, conn, effect);
-  if (effect.kind === 'sale') await emitTransactionReceived(ctx, trx, conn.id, effect.sale.externalId);
+  const { status, refunded, transactionId } = await applyEffect(trx, conn, effect);
+  if (transactionId) await emitTransactionReceived(ctx, trx, conn.business_id, transactionId);
   await trx.updateTable('webhook_events').set({ status, processed_at: nowIso() }).where('id', '=', eventRowId).execute();
-  if (saleKey !== null) await enqueueClawbackIfRewarded(ctx, trx, conn.id, saleKey);
+  // Only a purchase with money refunded can need a clawback.
+  if (saleKey !== null && refunded > 0) await enqueueClawbackIfRewarded(ctx, trx, conn.id, saleKey);
 }
 
 /** A refund of a purchase that earned a reward claws the reward back (in its own job, after this commit). */
@@ -63,23 +64,22 @@ async function enqueueClawbackIfRewarded(ctx: AppContext, trx: Transaction<Datab
   if (row) await ctx.queue.enqueue(trx, REFUND_CLAWBACK_JOB, { transactionId: row.id });
 }
 
-async function applyEffect(trx: Transaction<Database>, conn: Conn, effect: NormalisedEffect): Promise<string> {
+async function applyEffect(trx: Transaction<Database>, conn: Conn, effect: NormalisedEffect): Promise<{ status: string; refunded: number; transactionId?: string }> {
   if (effect.kind === 'sale') {
-    await upsertSale(trx, conn, effect.sale);
-    await recomputeRefundState(trx, conn.id, effect.sale.externalId);
-    return 'processed';
+    const transactionId = await upsertSale(trx, conn, effect.sale);
+    return { status: 'processed', refunded: await recomputeRefundState(trx, conn.id, effect.sale.externalId), transactionId };
   }
   if (effect.kind === 'refund') {
     await upsertRefund(trx, conn, effect.refund);
-    await recomputeRefundState(trx, conn.id, effect.refund.externalPaymentId);
-    return 'processed';
+    return { status: 'processed', refunded: await recomputeRefundState(trx, conn.id, effect.refund.externalPaymentId) };
   }
-  return 'ignored';
+  return { status: 'ignored', refunded: 0 };
 }
 
-async function upsertSale(trx: Transaction<Database>, conn: Conn, sale: NormalisedSale): Promise<void> {
+/** Inserts or updates the sale; returns the transaction's id (the existing one on an update). */
+async function upsertSale(trx: Transaction<Database>, conn: Conn, sale: NormalisedSale): Promise<string> {
   const now = nowIso();
-  await trx
+  const row = await trx
     .insertInto('transactions')
     .values({
       id: newId(),
@@ -109,7 +109,9 @@ async function upsertSale(trx: Transaction<Database>, conn: Conn, sale: Normalis
         updated_at: now,
       })),
     )
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 async function upsertRefund(trx: Transaction<Database>, conn: Conn, refund: NormalisedRefund): Promise<void> {
@@ -138,10 +140,13 @@ async function upsertRefund(trx: Transaction<Database>, conn: Conn, refund: Norm
     .execute();
 }
 
-/** Pending refunds count too: a purchase being refunded must not earn a reward meanwhile. */
-async function recomputeRefundState(trx: Transaction<Database>, connectionId: string, externalPaymentId: string): Promise<void> {
-  const sale = await trx.selectFrom('transactions').select(['id', 'amount_minor']).where('connection_id', '=', connectionId).where('external_id', '=', externalPaymentId).executeTakeFirst();
-  if (!sale) return;
+/**
+ * Pending refunds count too: a purchase being refunded must not earn a reward meanwhile. Returns the
+ * refunded amount; the row is only written when it changes (most sales never see a refund).
+ */
+async function recomputeRefundState(trx: Transaction<Database>, connectionId: string, externalPaymentId: string): Promise<number> {
+  const sale = await trx.selectFrom('transactions').select(['id', 'amount_minor', 'refunded_amount_minor', 'status']).where('connection_id', '=', connectionId).where('external_id', '=', externalPaymentId).executeTakeFirst();
+  if (!sale) return 0;
   const sum = await trx
     .selectFrom('transaction_refunds')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('total'))
@@ -151,5 +156,8 @@ async function recomputeRefundState(trx: Transaction<Database>, connectionId: st
     .executeTakeFirstOrThrow();
   const refunded = Number(sum.total);
   const status = refunded <= 0 ? 'completed' : refunded >= sale.amount_minor ? 'refunded' : 'partially_refunded';
-  await trx.updateTable('transactions').set({ refunded_amount_minor: refunded, status, updated_at: nowIso() }).where('id', '=', sale.id).execute();
+  if (refunded !== sale.refunded_amount_minor || status !== sale.status) {
+    await trx.updateTable('transactions').set({ refunded_amount_minor: refunded, status, updated_at: nowIso() }).where('id', '=', sale.id).execute();
+  }
+  return refunded;
 }
