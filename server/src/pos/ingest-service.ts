@@ -1,4 +1,7 @@
 import { LRUCache } from 'lru-cache';
+import { sql, type Insertable, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import type { Database, JobsTable, WebhookEventsTable } from '../db/schema.js';
+import { newJobRow } from '../queue/job-queue.js';
 import type { AppContext } from '../http/context.js';
 import { AppError } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
@@ -20,6 +23,38 @@ export interface IngestResult {
  * belongs to this connection, then store the event and its follow-up job in one durable commit.
  * Applying it to transactions happens in the job, so a crash after the 2xx loses nothing.
  */
+type EventRow = Insertable<WebhookEventsTable>;
+
+/** SQLite: event and job in the group committer's shared transaction. */
+async function storeInTransaction(trx: Transaction<Database>, row: EventRow, job: JobsTable, touchLastEvent: boolean): Promise<boolean> {
+  const inserted = await trx.insertInto('webhook_events').values(row).onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing()).returning('id').execute();
+  if (inserted.length === 0) return false;
+  await trx.insertInto('jobs').values(job).execute();
+  if (touchLastEvent) await trx.updateTable('pos_connections').set({ last_event_at: row.received_at }).where('id', '=', row.connection_id).execute();
+  return true;
+}
+
+/**
+ * PostgreSQL: one autocommitted statement — the job is inserted only if the event was (data-modifying
+ * CTE) — so a webhook costs one round trip instead of BEGIN, two inserts and COMMIT.
+ */
+async function storeInOneStatement(db: Kysely<Database>, row: EventRow, job: JobsTable): Promise<boolean> {
+  const columns = Object.keys(job) as (keyof JobsTable & string)[];
+  const inserted = await db
+    .with('e', (qb) => qb.insertInto('webhook_events').values(row).onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing()).returning('id'))
+    .insertInto('jobs')
+    .columns(columns)
+    .expression((eb) => eb.selectFrom('e').select(columns.map((c) => typedValue(job[c]).as(c))))
+    .returning('id')
+    .execute();
+  return inserted.length > 0;
+}
+
+/** A parameter in a SELECT list has no type PostgreSQL can infer from a column: say it. */
+function typedValue(v: string | number | null): RawBuilder<unknown> {
+  return typeof v === 'number' ? sql`${v}::integer` : sql`${v}::text`;
+}
+
 export class WebhookIngestor {
   // Connections are read on every webhook; a short TTL bounds staleness after an update on another instance.
   private readonly cache = new LRUCache<string, ResolvedConnection | false>({ max: 10_000, ttl: 15_000 });
@@ -74,19 +109,13 @@ export class WebhookIngestor {
 
   private async store(conn: ResolvedConnection, event: NormalisedEvent): Promise<boolean> {
     const now = nowIso();
-    return this.ctx.db.writer.run(async (trx) => {
-      const rows = await trx
-        .insertInto('webhook_events')
-        .values({ id: newId(), connection_id: conn.id, provider: conn.context.provider, event_id: event.eventId, event_type: event.eventType, status: 'received', effect: JSON.stringify(event.effect), received_at: now, processed_at: null, error: null })
-        .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
-        .returning('id')
-        .execute();
-      const row = rows[0];
-      if (!row) return false;
-      await this.ctx.queue.enqueue(trx, APPLY_EVENT_JOB, { eventRowId: row.id });
-      if (this.shouldTouchLastEvent(conn.id)) await trx.updateTable('pos_connections').set({ last_event_at: now }).where('id', '=', conn.id).execute();
-      return true;
-    });
+    const row = { id: newId(), connection_id: conn.id, provider: conn.context.provider, event_id: event.eventId, event_type: event.eventType, status: 'received', effect: JSON.stringify(event.effect), received_at: now, processed_at: null, error: null };
+    const job = newJobRow(APPLY_EVENT_JOB, { eventRowId: row.id });
+    const touch = this.shouldTouchLastEvent(conn.id);
+    if (this.ctx.db.dialect !== 'postgres') return this.ctx.db.writer.run((trx) => storeInTransaction(trx, row, job, touch));
+    const inserted = await storeInOneStatement(this.ctx.db.kysely, row, job);
+    if (inserted && touch) await this.ctx.db.kysely.updateTable('pos_connections').set({ last_event_at: now }).where('id', '=', conn.id).execute();
+    return inserted;
   }
 
   /**

@@ -79,26 +79,9 @@ export class JobQueue {
 
   /** Insert a job inside the caller's transaction. Call `notify()` after the commit. */
   async enqueue(trx: Transaction<Database>, type: string, payload: unknown, opts: EnqueueOptions = {}): Promise<string> {
-    const id = newId();
-    const now = nowIso();
-    await trx
-      .insertInto('jobs')
-      .values({
-        id,
-        type,
-        payload: JSON.stringify(payload),
-        status: 'pending',
-        attempts: 0,
-        max_attempts: opts.maxAttempts ?? 10,
-        run_at: (opts.runAt ?? new Date()).toISOString(),
-        locked_by: null,
-        locked_until: null,
-        last_error: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    return id;
+    const row = newJobRow(type, payload, opts);
+    await trx.insertInto('jobs').values(row).execute();
+    return row.id;
   }
 
   start(): void {
@@ -345,6 +328,25 @@ export class JobQueue {
 }
 
 const GENERAL = '*';
+
+/** A new pending job row; `enqueue` inserts it, callers writing it in a combined statement build it here. */
+export function newJobRow(type: string, payload: unknown, opts: EnqueueOptions = {}): JobsTable {
+  const now = nowIso();
+  return {
+    id: newId(),
+    type,
+    payload: JSON.stringify(payload),
+    status: 'pending',
+    attempts: 0,
+    max_attempts: opts.maxAttempts ?? 10,
+    run_at: (opts.runAt ?? new Date()).toISOString(),
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
 
 /** PostgreSQL deadlock_detected / serialization_failure: retrying the same work can succeed. */
 function isTransientConflict(err: unknown): boolean {
