@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/profiles/ingest-drain.ts [seconds] [--cpu-prof] [--no-workers]` — where the time of webhook ingest goes:
+ * `npx tsx bench/profiles/ingest-drain.ts [seconds] [--pg] [--cpu-prof] [--no-workers]` — where the time of webhook ingest goes:
  * sends signed sales to the built server for `seconds` (50 connections; with --no-workers the job queue is
  * paused meanwhile, so only the receipt path runs), then times how fast the apply
  * worker empties the queue. Prints ingest req/s and drain events/s; with --cpu-prof the server writes
@@ -19,7 +19,7 @@ const NO_WORKERS = process.argv.includes('--no-workers');
 const PROF = process.argv.includes('--cpu-prof');
 
 async function main(): Promise<void> {
-  const db = await createThrowaway('sqlite', 'drain');
+  const db = await createThrowaway(process.argv.includes('--pg') ? 'postgres' : 'sqlite', 'drain');
   const seeded = await seedData(db.seedTarget, { transactions: 0, locations: 12, days: 1, feedback: 0, locationsPerBusiness: 3 });
   const server = await startKvittra('drain-server', serverEnv(db, process.env.EXTRA_ENV ? JSON.parse(process.env.EXTRA_ENV) : {}), { nodeArgs: PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(TMP_DIR, 'profiles')}`] : [] });
   try {
