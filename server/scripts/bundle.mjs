@@ -33,10 +33,12 @@ const ownDirnamePlugin = {
     const escaped = OWN_DIRNAME.map((p) => p.replace(/[/.]/g, '\\$&')).join('|');
     const filter = new RegExp(`[\\\\/]node_modules[\\\\/](${escaped})[\\\\/].*\\.c?js$`);
     b.onLoad({ filter }, async (args) => {
-      const [, pkg] = filter.exec(args.path);
-      const root = args.path.slice(0, args.path.lastIndexOf(pkg) + pkg.length);
-      const rel = path.relative(root, args.path).split(path.sep).join('/');
-      const head = `var __filename = __kvPkgFile(${JSON.stringify(pkg)}, ${JSON.stringify(rel)}); var __dirname = __kvDirname(__filename);\n`;
+      const file = args.path.split(path.sep).join('/');
+      const at = file.lastIndexOf('/node_modules/');
+      const pkg = OWN_DIRNAME.find((p) => file.startsWith(`${p}/`, at + 14));
+      if (!pkg) return undefined; // a dependency nested inside one of them: bundled as usual
+      const rel = file.slice(at + 14 + pkg.length + 1);
+      const head = `var __filename = __kvPkgFile(${JSON.stringify(pkg)}, ${JSON.stringify(rel)}); var __dirname = __kvDirname(__filename); `; // same line: keeps source-map line numbers
       return { contents: head + (await readFile(args.path, 'utf8')), loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
@@ -50,7 +52,8 @@ const BANNER = [
   'const require = __kvCreateRequire(import.meta.url);',
   'const __filename = __kvToPath(import.meta.url);',
   'const __dirname = __kvDirname(__filename);',
-  "const __kvPkgFile = (pkg, rel) => __kvJoin(__kvDirname(require.resolve(pkg + '/package.json')), rel);",
+  'const __kvPkgDirs = new Map();',
+  "const __kvPkgFile = (pkg, rel) => { let dir = __kvPkgDirs.get(pkg); if (!dir) __kvPkgDirs.set(pkg, (dir = __kvDirname(require.resolve(pkg + '/package.json')))); return __kvJoin(dir, rel); };",
 ].join(' ');
 
 await rm(path.join(DIST, 'chunks'), { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from './core/redis-client.js';
 import type { Config } from './config/load.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -50,7 +51,7 @@ export function createServices(config: Config, log: Logger): AppServices {
 }
 
 function connectRedis(url: string, log: Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  const redis = createRedis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
   // Without a listener an unreachable Redis would crash the process; rate limits fail open meanwhile.
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   return redis;

@@ -1,4 +1,4 @@
-import { hash, verify, type Options } from '@node-rs/argon2';
+import type { Options } from '@node-rs/argon2';
 import { AppError } from '../core/errors.js';
 
 /**
@@ -11,11 +11,16 @@ const ARGON2ID: Options = { algorithm: 2 as Options['algorithm'], memoryCost: 19
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2ID);
+// A native addon: loaded on the first password operation, not at start-up.
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
+
+export async function hashPassword(password: string): Promise<string> {
+  return (await loadArgon2()).hash(password, ARGON2ID);
 }
 
 export async function verifyPassword(stored: string, password: string): Promise<boolean> {
+  const { verify } = await loadArgon2();
   try {
     return await verify(stored, password);
   } catch {

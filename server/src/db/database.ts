@@ -3,7 +3,8 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type KyselyConfig, type SqliteDialectConfig } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import type { DatabaseTarget } from '../config/load.js';
 import type { Database } from './schema.js';
 import { GroupCommitter } from './group-commit.js';
@@ -82,11 +83,20 @@ function withStatementCache(raw: SqliteDatabase.Database): SqliteDialectConfig['
   } as SqliteDialectConfig['database'];
 }
 
-// COUNT(*) and SUM() come back from pg as strings (int8); integer columns are int4 and arrive as numbers.
-pg.types.setTypeParser(20, (v) => Number(v));
+let pgModule: typeof pg | undefined;
+
+/** pg is loaded only for PostgreSQL: importing it costs ~30 ms of every start, also on SQLite. */
+function loadPg(): typeof pg {
+  if (!pgModule) {
+    pgModule = createRequire(import.meta.url)('pg') as typeof pg;
+    // COUNT(*) and SUM() come back from pg as strings (int8); integer columns are int4 and arrive as numbers.
+    pgModule.types.setTypeParser(20, (v) => Number(v));
+  }
+  return pgModule;
+}
 
 function openPostgres(url: string, opts: OpenOptions): { kysely: Kysely<Database>; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 20, idleTimeoutMillis: 30_000 });
+  const pool = new (loadPg().Pool)({ connectionString: url, max: opts.poolSize ?? 20, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return { kysely: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(opts) }), pool };

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type * as BullMq from 'bullmq';
 import type { Job, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '../core/redis-client.js';
 import type { Logger } from '../core/logger.js';
 
 export const BULL_QUEUE_NAME = 'outbound-webhooks';
@@ -49,7 +50,7 @@ export class BullDeliveryBackend {
 
   private connect(): Redis {
     // BullMQ requires maxRetriesPerRequest: null (blocking commands must not be cut short).
-    const r = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: null });
+    const r = createRedis(this.opts.redisUrl, { maxRetriesPerRequest: null });
     r.on('error', (err) => this.opts.log.warn({ err: err.message }, 'bullmq redis error'));
     return r;
   }

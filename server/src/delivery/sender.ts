@@ -1,4 +1,5 @@
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+import { loadUndici } from '../core/undici.js';
 import { guardedLookup, urlProblem, type GuardMode } from './url-guard.js';
 import { parseRetryAfter } from './retry-policy.js';
 import type { SignedHeaders } from './signing.js';
@@ -31,14 +32,13 @@ async function readExcerpt(body: AsyncIterable<Buffer> & { destroy?: () => void 
 
 /** POSTs signed webhooks with undici: one guarded connection pool, a hard timeout, no redirects. */
 export class WebhookSender {
-  private readonly agent: Agent;
+  /** Created on the first send, when undici is loaded. */
+  private agent: Agent | undefined;
 
   constructor(
     private readonly mode: GuardMode,
     private readonly timeoutMs: number,
-  ) {
-    this.agent = new Agent({ connect: { lookup: guardedLookup(mode), timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connections: 16 });
-  }
+  ) {}
 
   /** Never takes longer than the timeout (plus a margin), whatever the connection pool is doing. */
   async send(url: string, headers: SignedHeaders, body: string): Promise<SendResult> {
@@ -60,6 +60,8 @@ export class WebhookSender {
     const elapsed = () => Math.round(performance.now() - start);
     if (problem) return { status: null, latencyMs: 0, retryAfterMs: null, excerpt: null, error: `destination not allowed: ${problem}`, permanentError: 'destination not allowed' };
     try {
+      const { Agent, request } = await loadUndici();
+      this.agent ??= new Agent({ connect: { lookup: guardedLookup(this.mode), timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, connections: 16 });
       const res = await request(url, {
         method: 'POST',
         dispatcher: this.agent,
@@ -79,6 +81,6 @@ export class WebhookSender {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
   }
 }

@@ -67,7 +67,7 @@ export class PosApiClient {
     const count = (status: string) => this.metrics.apiRequests.inc({ provider: req.provider, endpoint: ep.name, status });
     let res;
     try {
-      res = await set.poolFor(ep, origin).request({ method: req.method ?? 'GET', path, headers: { accept: 'application/json', ...req.headers }, body: req.body ?? null, headersTimeout: this.cfg.timeoutMs, bodyTimeout: this.cfg.timeoutMs });
+      res = await (await set.poolFor(ep, origin)).request({ method: req.method ?? 'GET', path, headers: { accept: 'application/json', ...req.headers }, body: req.body ?? null, headersTimeout: this.cfg.timeoutMs, bodyTimeout: this.cfg.timeoutMs });
     } catch (err) {
       count('error');
       ep.lastError = networkError(err).message;

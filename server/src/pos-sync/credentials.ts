@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { loadUndici } from '../core/undici.js';
 import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { decrypt, encrypt } from '../core/crypto.js';
@@ -98,6 +98,7 @@ export class TokenManager {
     const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: c.clientId, assertion: c.apiKey });
     let res;
     try {
+      const { request } = await loadUndici();
       res = await request(`${this.cfg.zettleOauthUrl}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), headersTimeout: this.cfg.timeoutMs, bodyTimeout: this.cfg.timeoutMs });
     } catch (err) {
       throw new PosApiError(`Zettle OAuth unreachable: ${(err as Error).message}`, 'network', null, false, false);

@@ -1,4 +1,5 @@
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
+import { loadUndici } from '../core/undici.js';
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import type { PosProvider } from '../pos/providers/types.js';
 import { ENDPOINT_NAMES, type EndpointName, type PosSyncConfig } from './config.js';
@@ -113,7 +114,8 @@ export class ProviderEndpoints {
   }
 
   /** The pool for an endpoint and concrete origin, created on first use with the current size. */
-  poolFor(ep: Endpoint, origin: string): Pool {
+  async poolFor(ep: Endpoint, origin: string): Promise<Pool> {
+    const { Pool } = await loadUndici(); // before the lookup: get-or-create stays synchronous
     let pool = ep.pools.get(origin);
     if (!pool) {
       pool = new Pool(origin, { connections: this.poolSize, pipelining: 1, keepAliveTimeout: 10_000, headersTimeout: this.cfg.timeoutMs, bodyTimeout: this.cfg.timeoutMs, connect: { timeout: this.cfg.timeoutMs } });

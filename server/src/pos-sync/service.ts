@@ -82,7 +82,7 @@ export class PosSync {
     const base = new URL(ep.baseUrl);
     let healthy = false;
     try {
-      const res = await set.poolFor(ep, base.origin).request({ method: 'GET', path: `${base.pathname.replace(/\/+$/, '')}/`, headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
+      const res = await (await set.poolFor(ep, base.origin)).request({ method: 'GET', path: `${base.pathname.replace(/\/+$/, '')}/`, headersTimeout: PROBE_TIMEOUT_MS, bodyTimeout: PROBE_TIMEOUT_MS });
       await res.body.dump();
       healthy = res.statusCode < 500;
       if (!healthy) ep.lastError = `health check: HTTP ${res.statusCode}`;

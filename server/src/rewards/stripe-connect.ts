@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { loadUndici } from '../core/undici.js';
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { BatchPayment } from './payout-batch.js';
 import type { ApiPayment, PayoutProvider, TransferOutcome } from './payout-provider.js';
@@ -90,6 +90,7 @@ export class StripeConnectPayoutProvider implements PayoutProvider {
       description: 'Kvittra feedback reward',
       metadata: { payout_id: payment.payoutId, batch_id: payment.batchId },
     });
+    const { request } = await loadUndici();
     const res = await request(`${this.opts.apiBase}/v1/transfers`, {
       method: 'POST',
       headers: {
