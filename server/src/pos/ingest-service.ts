@@ -18,19 +18,14 @@ export interface IngestResult {
   test?: boolean;
 }
 
-/**
- * Receipt is deliberately small: verify the signature over the raw bytes, parse, check the payload
- * belongs to this connection, then store the event and its follow-up job in one durable commit.
- * Applying it to transactions happens in the job, so a crash after the 2xx loses nothing.
- */
 type EventRow = Insertable<WebhookEventsTable>;
 
 /** SQLite: event and job in the group committer's shared transaction. */
-async function storeInTransaction(trx: Transaction<Database>, row: EventRow, job: JobsTable, touchLastEvent: boolean): Promise<boolean> {
+async function storeInTransaction(trx: Transaction<Database>, row: EventRow, job: JobsTable, touchLastEvent: () => boolean): Promise<boolean> {
   const inserted = await trx.insertInto('webhook_events').values(row).onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing()).returning('id').execute();
   if (inserted.length === 0) return false;
   await trx.insertInto('jobs').values(job).execute();
-  if (touchLastEvent) await trx.updateTable('pos_connections').set({ last_event_at: row.received_at }).where('id', '=', row.connection_id).execute();
+  if (touchLastEvent()) await trx.updateTable('pos_connections').set({ last_event_at: row.received_at }).where('id', '=', row.connection_id).execute();
   return true;
 }
 
@@ -55,6 +50,11 @@ function typedValue(v: string | number | null): RawBuilder<unknown> {
   return typeof v === 'number' ? sql`${v}::integer` : sql`${v}::text`;
 }
 
+/**
+ * Receipt is deliberately small: verify the signature over the raw bytes, parse, check the payload
+ * belongs to this connection, then store the event and its follow-up job in one durable commit.
+ * Applying it to transactions happens in the job, so a crash after the 2xx loses nothing.
+ */
 export class WebhookIngestor {
   // Connections are read on every webhook; a short TTL bounds staleness after an update on another instance.
   private readonly cache = new LRUCache<string, ResolvedConnection | false>({ max: 10_000, ttl: 15_000 });
@@ -111,10 +111,11 @@ export class WebhookIngestor {
     const now = nowIso();
     const row = { id: newId(), connection_id: conn.id, provider: conn.context.provider, event_id: event.eventId, event_type: event.eventType, status: 'received', effect: JSON.stringify(event.effect), received_at: now, processed_at: null, error: null };
     const job = newJobRow(APPLY_EVENT_JOB, { eventRowId: row.id });
-    const touch = this.shouldTouchLastEvent(conn.id);
+    // Asked only once an event was inserted: a duplicate must not use up the interval.
+    const touch = () => this.shouldTouchLastEvent(conn.id);
     if (this.ctx.db.dialect !== 'postgres') return this.ctx.db.writer.run((trx) => storeInTransaction(trx, row, job, touch));
     const inserted = await storeInOneStatement(this.ctx.db.kysely, row, job);
-    if (inserted && touch) await this.ctx.db.kysely.updateTable('pos_connections').set({ last_event_at: now }).where('id', '=', conn.id).execute();
+    if (inserted && touch()) await this.ctx.db.kysely.updateTable('pos_connections').set({ last_event_at: now }).where('id', '=', conn.id).execute();
     return inserted;
   }
 
