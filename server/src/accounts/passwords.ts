@@ -1,5 +1,6 @@
 import type { Options } from '@node-rs/argon2';
 import { AppError } from '../core/errors.js';
+import { once } from '../core/lazy.js';
 
 /**
  * argon2id with OWASP's baseline (19 MiB, 2 passes, 1 lane): about 20–40 ms per hash on a small server,
@@ -12,8 +13,7 @@ export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
 // A native addon: loaded on the first password operation, not at start-up.
-let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
-const loadArgon2 = () => (argon2 ??= import('@node-rs/argon2'));
+const loadArgon2 = once(() => import('@node-rs/argon2'));
 
 export async function hashPassword(password: string): Promise<string> {
   return (await loadArgon2()).hash(password, ARGON2ID);

@@ -3,11 +3,11 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type KyselyConfig, type SqliteDialectConfig } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import { createRequire } from 'node:module';
 import type pg from 'pg';
 import type { DatabaseTarget } from '../config/load.js';
 import type { Database } from './schema.js';
 import { GroupCommitter } from './group-commit.js';
+import { lazyRequire, once } from '../core/lazy.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -83,17 +83,15 @@ function withStatementCache(raw: SqliteDatabase.Database): SqliteDialectConfig['
   } as SqliteDialectConfig['database'];
 }
 
-let pgModule: typeof pg | undefined;
+const requirePg = lazyRequire<typeof pg>('pg');
 
 /** pg is loaded only for PostgreSQL: importing it costs ~30 ms of every start, also on SQLite. */
-function loadPg(): typeof pg {
-  if (!pgModule) {
-    pgModule = createRequire(import.meta.url)('pg') as typeof pg;
-    // COUNT(*) and SUM() come back from pg as strings (int8); integer columns are int4 and arrive as numbers.
-    pgModule.types.setTypeParser(20, (v) => Number(v));
-  }
-  return pgModule;
-}
+const loadPg = once(() => {
+  const module = requirePg();
+  // COUNT(*) and SUM() come back from pg as strings (int8); integer columns are int4 and arrive as numbers.
+  module.types.setTypeParser(20, (v) => Number(v));
+  return module;
+});
 
 function openPostgres(url: string, opts: OpenOptions): { kysely: Kysely<Database>; pool: pg.Pool } {
   const pool = new (loadPg().Pool)({ connectionString: url, max: opts.poolSize ?? 20, idleTimeoutMillis: 30_000 });

@@ -1,18 +1,14 @@
-import { createRequire } from 'node:module';
 import type * as BullMq from 'bullmq';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis } from '../core/redis-client.js';
+import { lazyRequire } from '../core/lazy.js';
 import type { Logger } from '../core/logger.js';
 
 export const BULL_QUEUE_NAME = 'outbound-webhooks';
 
 // Loaded only when REDIS_URL is set: BullMQ is a large CommonJS tree that every embedded start would pay for.
-let bullmq: typeof BullMq | null = null;
-function loadBullMq(): typeof BullMq {
-  bullmq ??= createRequire(import.meta.url)('bullmq') as typeof BullMq;
-  return bullmq;
-}
+const loadBullMq = lazyRequire<typeof BullMq>('bullmq');
 
 export interface BullDeliveryOptions {
   redisUrl: string;

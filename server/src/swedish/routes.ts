@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ALERT_LEVELS } from './alert-levels.js';
+import { once } from '../core/lazy.js';
 
 const ZInstant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 // The holiday calendar (date-holidays with its time-zone data) is large; load it on first use, not at start-up.
-let calendarModule: Promise<typeof import('./index.js')> | undefined;
-const calendar = () => (calendarModule ??= import('./index.js'));
+const calendar = once(() => import('./index.js'));
 
 /** Operator endpoints: Swedish time context and business-hours-aware alert severity. */
 export function swedishOpsRoutes(): FastifyPluginAsyncZod {
