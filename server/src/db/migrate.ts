@@ -6,6 +6,7 @@ import * as m003 from './migrations/003_money_consent.js';
 import * as m004 from './migrations/004_outbound_webhooks.js';
 import * as m005 from './migrations/005_pos_reconciliation.js';
 import * as m006 from './migrations/006_accounts.js';
+import * as m007 from './migrations/007_jobs_claim_index.js';
 
 /** Migrations are compiled in (no directory scanning), so the built server and tests run the same set. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004_outbound_webhooks': m004,
   '005_pos_reconciliation': m005,
   '006_accounts': m006,
+  '007_jobs_claim_index': m007,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -130,14 +130,15 @@ export class JobQueue {
     return { pending: by.pending ?? 0, scheduled: by.scheduled ?? 0, running: by.running ?? 0, dead: by.dead ?? 0 };
   }
 
-  /** Run until nothing is due (tests and CLI); resolves false on timeout. */
+  /** Run until nothing this worker can run is due (tests and CLI); resolves false on timeout. */
   async drain(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    const types = [...this.handlers.keys(), ...this.batched.keys()];
     while (Date.now() < deadline) {
       const due = await this.db.kysely
         .selectFrom('jobs')
         .select('id')
-        .where((eb) => eb.or([eb('status', '=', 'running'), eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', nowIso())])]))
+        .where((eb) => eb.or([eb('status', '=', 'running'), eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', nowIso()), eb('type', 'in', types.length ? types : [''])])]))
         .limit(1)
         .execute();
       if (due.length === 0 && this.running.size === 0) return true;
@@ -171,15 +172,15 @@ export class JobQueue {
           break;
         }
         if (!this.claimDue(type)) continue;
-        const jobs = await this.claim(maxBatch, { only: type });
+        const jobs = await this.claim(maxBatch, [type]);
         this.claimed(type, jobs.length, maxBatch);
         if (jobs.length === 0) continue;
         claimed += jobs.length;
         free -= 1;
         this.track(this.executeBatch(jobs, handler));
       }
-      if (free > 0 && !this.stopped && this.claimDue(GENERAL)) {
-        const jobs = await this.claim(free, { exclude: [...this.batched.keys()] });
+      if (free > 0 && !this.stopped && this.handlers.size > 0 && this.claimDue(GENERAL)) {
+        const jobs = await this.claim(free, [...this.handlers.keys()]);
         this.claimed(GENERAL, jobs.length, free);
         claimed += jobs.length;
         for (const job of jobs) this.track(this.execute(job));
@@ -219,7 +220,12 @@ export class JobQueue {
     });
   }
 
-  private claim(limit: number, types: { only?: string; exclude?: string[] }): Promise<JobsTable[]> {
+  /**
+   * Claims due jobs of the given types, oldest first. Only types this worker has a handler for: a job of
+   * a type it does not know (enqueued by a newer version during a rolling deploy) waits for a worker
+   * that does, instead of failing. One index range read per type (jobs_claim_idx).
+   */
+  private claim(limit: number, types: string[]): Promise<JobsTable[]> {
     const now = nowIso();
     const lockedUntil = new Date(Date.now() + (this.opts.lockMs ?? 60_000)).toISOString();
     const pg = this.db.dialect === 'postgres';
@@ -233,8 +239,7 @@ export class JobQueue {
             .select('id')
             .where('status', '=', 'pending')
             .where('run_at', '<=', now)
-            .$if(types.only !== undefined, (q) => q.where('type', '=', types.only!))
-            .$if((types.exclude?.length ?? 0) > 0, (q) => q.where('type', 'not in', types.exclude!))
+            .where('type', types.length === 1 ? '=' : 'in', types.length === 1 ? types[0]! : types)
             .orderBy('run_at')
             .limit(limit)
             .$if(pg, (q) => q.forUpdate().skipLocked()),

@@ -48,6 +48,26 @@ describe.skipIf(backendUnavailable)(`durable job queue (${backend})`, () => {
     expect(row.last_error).toBe('boom 2');
   });
 
+  it('leaves a job of a type it has no handler for pending, for a worker that knows it', async () => {
+    const old = new JobQueue(db, log, { pollIntervalMs: 20, concurrency: 2 });
+    const ran: string[] = [];
+    old.register('t.known', async () => void ran.push('known'));
+    const [known, newer] = await db.writer.run(async (trx) => [await old.enqueue(trx, 't.known', {}), await old.enqueue(trx, 't.newer', {})]);
+    old.start();
+    expect(await old.drain(5000)).toBe(true);
+    await old.stop();
+    expect((await jobRow(known!)).status).toBe('done');
+    expect(await jobRow(newer!)).toMatchObject({ status: 'pending', attempts: 0, last_error: null });
+
+    const upgraded = new JobQueue(db, log, { pollIntervalMs: 20, concurrency: 2 });
+    upgraded.register('t.newer', async () => void ran.push('newer'));
+    upgraded.start();
+    expect(await upgraded.drain(5000)).toBe(true);
+    await upgraded.stop();
+    expect((await jobRow(newer!)).status).toBe('done');
+    expect(ran).toEqual(['known', 'newer']);
+  });
+
   it('a PermanentJobError goes straight to dead', async () => {
     const q = new JobQueue(db, log, { pollIntervalMs: 20, concurrency: 1 });
     q.register('t.perm', async () => {
