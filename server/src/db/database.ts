@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { DatabaseTarget } from '../config/load.js';
 import type { Database } from './schema.js';
 import { GroupCommitter } from './group-commit.js';
+import { fdatasyncFile, WalSync } from './wal-sync.js';
 import { lazyRequire, once } from '../core/lazy.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -106,7 +107,7 @@ export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db
     return {
       kysely,
       dialect: 'sqlite',
-      writer: new GroupCommitter(kysely, 'sqlite'),
+      writer: new GroupCommitter(kysely, 'sqlite', walSyncFor(target.file, opts)),
       ping: () => timed(() => sql`select 1`.execute(kysely)),
       async integrityCheck() {
         const rows = raw.pragma('integrity_check') as { integrity_check: string }[];
@@ -132,6 +133,12 @@ export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db
     },
     close: () => kysely.destroy(),
   };
+}
+
+/** Only a durable file database needs the WAL synced: NORMAL was chosen not to, and :memory: has no file. */
+function walSyncFor(file: string, opts: OpenOptions): WalSync | null {
+  if (file === ':memory:' || (opts.sqliteSynchronous ?? 'FULL') !== 'FULL') return null;
+  return new WalSync(fdatasyncFile(`${file}-wal`));
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {

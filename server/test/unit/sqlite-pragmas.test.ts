@@ -22,6 +22,10 @@ describe('SQLite connection settings', () => {
       expect(await pragma(db, 'foreign_keys')).toBe(1);
       expect(await pragma(db, 'wal_autocheckpoint')).toBe(4000);
       expect(await pragma(db, 'cache_size')).toBe(-65536);
+      // Group commits sync the WAL themselves (off the event loop) and leave the connection at FULL.
+      await db.writer.run((trx) => sql`create table t (x integer)`.execute(trx));
+      expect(db.writer.walSyncs).toBe(1);
+      expect(await pragma(db, 'synchronous')).toBe(2);
     } finally {
       await db.close();
     }
@@ -30,6 +34,9 @@ describe('SQLite connection settings', () => {
   it('synchronous=NORMAL only when asked for', async () => {
     const db = openDatabase({ kind: 'sqlite', file: path.join(dir, 'b.sqlite') }, { sqliteSynchronous: 'NORMAL' });
     try {
+      expect(await pragma(db, 'synchronous')).toBe(1);
+      await db.writer.run((trx) => sql`create table t (x integer)`.execute(trx));
+      expect(db.writer.walSyncs).toBe(0);
       expect(await pragma(db, 'synchronous')).toBe(1);
     } finally {
       await db.close();
