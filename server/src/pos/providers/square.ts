@@ -48,6 +48,9 @@ const paymentSchema = z.object({
   card_details: z.object({ card: z.object({ last_4: z.string().nullish() }).nullish() }).nullish(),
 });
 
+// Defined once: zod compiles a parser for each object schema on its first use, so one built per call is compiled per call.
+const paymentStatusSchema = z.object({ status: z.string() });
+
 const refundSchema = z.object({
   id,
   payment_id: id,
@@ -71,7 +74,7 @@ function dataObject(envelope: Envelope, name: string): unknown {
 }
 
 function paymentEffect(envelope: Envelope): EffectResult {
-  const status = z.object({ status: z.string() }).safeParse(dataObject(envelope, 'payment'));
+  const status = paymentStatusSchema.safeParse(dataObject(envelope, 'payment'));
   if (!status.success) return { ok: false, reason: 'payment object missing', details: zodDetails(status.error) };
   const envelopeLocation = envelope.location_id ?? null;
   // Only a completed payment is a sale; created/approved payments are followed by payment.updated.
