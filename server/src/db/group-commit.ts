@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import type { WalSync } from './wal-sync.js';
+import { savepoint } from './savepoints.js';
 
 export type WriteOp<T> = (trx: Transaction<Database>) => Promise<T>;
 
@@ -64,7 +65,7 @@ export class GroupCommitter {
   private async commitBatch(batch: Pending[]): Promise<void> {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     const runOps = async (trx: Transaction<Database>) => {
-      for (const [i, item] of batch.entries()) outcomes.push(await runInSavepoint(trx, `gc${i}`, item.op));
+      for (const [i, item] of batch.entries()) outcomes.push(await runInSavepoint(trx, i, item.op));
     };
     try {
       if (this.wal) await this.db.connection().execute((conn) => commitWithoutWaitingForDisk(conn, runOps));
@@ -97,15 +98,16 @@ async function commitWithoutWaitingForDisk(conn: Kysely<Database>, runOps: (trx:
   }
 }
 
-async function runInSavepoint(trx: Transaction<Database>, name: string, op: WriteOp<unknown>) {
-  await sql.raw(`savepoint ${name}`).execute(trx);
+async function runInSavepoint(trx: Transaction<Database>, i: number, op: WriteOp<unknown>) {
+  const sp = savepoint('gc', i);
+  await trx.executeQuery(sp.open);
   try {
     const value = await op(trx);
-    await sql.raw(`release savepoint ${name}`).execute(trx);
+    await trx.executeQuery(sp.release);
     return { ok: true, value };
   } catch (err) {
-    await sql.raw(`rollback to savepoint ${name}`).execute(trx);
-    await sql.raw(`release savepoint ${name}`).execute(trx);
+    await trx.executeQuery(sp.rollback);
+    await trx.executeQuery(sp.release);
     return { ok: false, value: err };
   }
 }

@@ -6,6 +6,7 @@ import { PermanentJobError } from '../queue/job-queue.js';
 import { REFUND_CLAWBACK_JOB } from '../rewards/reward-service.js';
 import type { NormalisedEffect, NormalisedRefund, NormalisedSale } from './providers/types.js';
 import { emitTransactionReceived } from '../delivery/hooks.js';
+import { markEvent, selectConnection, selectEvent, selectSale, sumOpenRefunds, upsertSaleRow } from './apply-queries.js';
 
 interface Conn {
   id: string;
@@ -31,10 +32,11 @@ export function applyEventInTrx(ctx: AppContext, trx: Transaction<Database>, pay
 }
 
 async function applyStoredEvent(ctx: AppContext, trx: Transaction<Database>, eventRowId: string): Promise<void> {
-  const event = await trx.selectFrom('webhook_events').selectAll().where('id', '=', eventRowId).executeTakeFirst();
+  const [event] = (await selectEvent.execute(trx, { id: eventRowId })).rows;
   if (!event) throw new PermanentJobError(`webhook event ${eventRowId} not found`);
   if (event.status !== 'received') return;
-  const conn = await trx.selectFrom('pos_connections').select(['id', 'business_id', 'location_id', 'provider']).where('id', '=', event.connection_id).executeTakeFirstOrThrow();
+  const [conn] = (await selectConnection.execute(trx, { id: event.connection_id })).rows;
+  if (!conn) throw new PermanentJobError(`POS connection ${event.connection_id} not found`);
   const effect = JSON.parse(event.effect) as NormalisedEffect;
   // A sale and its refund may be applied by two workers at once; under READ COMMITTED neither
   // would see the other's row and the refund would be lost. Serialise per sale (SQLite already
@@ -45,7 +47,7 @@ async function applyStoredEvent(ctx: AppContext, trx: Transaction<Database>, eve
   }
   const { status, refunded, transactionId } = await applyEffect(trx, conn, effect);
   if (transactionId) await emitTransactionReceived(ctx, trx, conn.business_id, transactionId);
-  await trx.updateTable('webhook_events').set({ status, processed_at: nowIso() }).where('id', '=', eventRowId).execute();
+  await markEvent.execute(trx, { id: eventRowId, status, processedAt: nowIso() });
   // Only a purchase with money refunded can need a clawback.
   if (saleKey !== null && refunded > 0) await enqueueClawbackIfRewarded(ctx, trx, conn.id, saleKey);
 }
@@ -79,39 +81,24 @@ async function applyEffect(trx: Transaction<Database>, conn: Conn, effect: Norma
 /** Inserts or updates the sale; returns the transaction's id (the existing one on an update). */
 async function upsertSale(trx: Transaction<Database>, conn: Conn, sale: NormalisedSale): Promise<string> {
   const now = nowIso();
-  const row = await trx
-    .insertInto('transactions')
-    .values({
-      id: newId(),
-      business_id: conn.business_id,
-      location_id: conn.location_id,
-      connection_id: conn.id,
-      provider: conn.provider,
-      external_id: sale.externalId,
-      amount_minor: sale.amountMinor,
-      currency: sale.currency,
-      occurred_at: sale.occurredAt,
-      card_last4: sale.cardLast4,
-      line_item_count: sale.lineItemCount,
-      status: 'completed',
-      refunded_amount_minor: 0,
-      created_at: now,
-      updated_at: now,
-    })
-    // A later event for the same sale (payment.updated after payment.created, orders/paid after
-    // orders/create) carries the newest amount, e.g. after a tip; the original time stays.
-    .onConflict((oc) =>
-      oc.columns(['connection_id', 'external_id']).doUpdateSet((eb) => ({
-        amount_minor: eb.ref('excluded.amount_minor'),
-        currency: eb.ref('excluded.currency'),
-        card_last4: eb.fn.coalesce('excluded.card_last4', 'transactions.card_last4'),
-        line_item_count: eb.fn.coalesce('excluded.line_item_count', 'transactions.line_item_count'),
-        updated_at: now,
-      })),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  const { rows } = await upsertSaleRow.execute(trx, {
+    id: newId(),
+    business_id: conn.business_id,
+    location_id: conn.location_id,
+    connection_id: conn.id,
+    provider: conn.provider,
+    external_id: sale.externalId,
+    amount_minor: sale.amountMinor,
+    currency: sale.currency,
+    occurred_at: sale.occurredAt,
+    card_last4: sale.cardLast4,
+    line_item_count: sale.lineItemCount,
+    status: 'completed',
+    refunded_amount_minor: 0,
+    created_at: now,
+    updated_at: now,
+  });
+  return rows[0]!.id;
 }
 
 async function upsertRefund(trx: Transaction<Database>, conn: Conn, refund: NormalisedRefund): Promise<void> {
@@ -145,16 +132,10 @@ async function upsertRefund(trx: Transaction<Database>, conn: Conn, refund: Norm
  * refunded amount; the row is only written when it changes (most sales never see a refund).
  */
 async function recomputeRefundState(trx: Transaction<Database>, connectionId: string, externalPaymentId: string): Promise<number> {
-  const sale = await trx.selectFrom('transactions').select(['id', 'amount_minor', 'refunded_amount_minor', 'status']).where('connection_id', '=', connectionId).where('external_id', '=', externalPaymentId).executeTakeFirst();
+  const [sale] = (await selectSale.execute(trx, { connectionId, externalId: externalPaymentId })).rows;
   if (!sale) return 0;
-  const sum = await trx
-    .selectFrom('transaction_refunds')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('total'))
-    .where('connection_id', '=', connectionId)
-    .where('external_payment_id', '=', externalPaymentId)
-    .where('status', 'in', ['pending', 'completed'])
-    .executeTakeFirstOrThrow();
-  const refunded = Number(sum.total);
+  const [sum] = (await sumOpenRefunds.execute(trx, { connectionId, paymentId: externalPaymentId })).rows;
+  const refunded = Number(sum?.total ?? 0);
   const status = refunded <= 0 ? 'completed' : refunded >= sale.amount_minor ? 'refunded' : 'partially_refunded';
   if (refunded !== sale.refunded_amount_minor || status !== sale.status) {
     await trx.updateTable('transactions').set({ refunded_amount_minor: refunded, status, updated_at: nowIso() }).where('id', '=', sale.id).execute();

@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
-import { sql, type Insertable, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database, JobsTable, WebhookEventsTable } from '../db/schema.js';
-import { newJobRow } from '../queue/job-queue.js';
+import { insertJob, newJobRow } from '../queue/job-rows.js';
+import { prepared } from '../db/prepared.js';
 import type { AppContext } from '../http/context.js';
 import { AppError } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
@@ -18,13 +19,18 @@ export interface IngestResult {
   test?: boolean;
 }
 
-type EventRow = Insertable<WebhookEventsTable>;
+type EventRow = WebhookEventsTable;
+
+const EVENT_COLUMNS = ['id', 'connection_id', 'provider', 'event_id', 'event_type', 'status', 'effect', 'received_at', 'processed_at', 'error'] as const satisfies readonly (keyof WebhookEventsTable)[];
+const insertEvent = prepared<WebhookEventsTable, { id: string }>(EVENT_COLUMNS, (db, row) =>
+  db.insertInto('webhook_events').values(row).onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing()).returning('id'),
+);
 
 /** SQLite: event and job in the group committer's shared transaction. */
 async function storeInTransaction(trx: Transaction<Database>, row: EventRow, job: JobsTable, touchLastEvent: () => boolean): Promise<boolean> {
-  const inserted = await trx.insertInto('webhook_events').values(row).onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing()).returning('id').execute();
-  if (inserted.length === 0) return false;
-  await trx.insertInto('jobs').values(job).execute();
+  const inserted = await insertEvent.execute(trx, row);
+  if (inserted.rows.length === 0) return false;
+  await insertJob(trx, job);
   if (touchLastEvent()) await trx.updateTable('pos_connections').set({ last_event_at: row.received_at }).where('id', '=', row.connection_id).execute();
   return true;
 }

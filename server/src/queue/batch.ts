@@ -1,4 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import { prepared } from '../db/prepared.js';
+import { savepoint } from '../db/savepoints.js';
 import type { Database, JobsTable } from '../db/schema.js';
 
 /**
@@ -21,15 +23,15 @@ export interface BatchOutcome {
 export async function applyBatchInSavepoints(trx: Transaction<Database>, jobs: JobsTable[], handler: TrxJobHandler, workerId: string, doneAt: string): Promise<BatchOutcome[]> {
   const failed: BatchOutcome[] = [];
   for (const [i, job] of jobs.entries()) {
-    const name = `qjob${i}`;
-    await sql.raw(`savepoint ${name}`).execute(trx);
+    const sp = savepoint('qjob', i);
+    await trx.executeQuery(sp.open);
     try {
       await handler(trx, JSON.parse(job.payload), { jobId: job.id, attempt: job.attempts });
       if (!(await markDone(trx, job, workerId, doneAt))) throw new LeaseLostError(job.id);
-      await sql.raw(`release savepoint ${name}`).execute(trx);
+      await trx.executeQuery(sp.release);
     } catch (error) {
-      await sql.raw(`rollback to savepoint ${name}`).execute(trx);
-      await sql.raw(`release savepoint ${name}`).execute(trx);
+      await trx.executeQuery(sp.rollback);
+      await trx.executeQuery(sp.release);
       failed.push({ job, error });
     }
   }
@@ -38,15 +40,18 @@ export async function applyBatchInSavepoints(trx: Transaction<Database>, jobs: J
 
 /** Marks one job done inside the caller's transaction; false if this worker no longer holds its lease. */
 export async function markDone(trx: Transaction<Database>, job: JobsTable, workerId: string, doneAt: string): Promise<boolean> {
-  const res = await trx
-    .updateTable('jobs')
-    .set({ status: 'done', last_error: null, locked_by: null, locked_until: null, updated_at: doneAt })
-    .where('id', '=', job.id)
-    .where('locked_by', '=', workerId)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  const res = await markDoneQuery.execute(trx, { id: job.id, workerId, doneAt });
+  return Number(res.numAffectedRows) === 1;
 }
+
+const markDoneQuery = prepared<{ id: string; workerId: string; doneAt: string }, never>(['id', 'workerId', 'doneAt'], (db, p) =>
+  db
+    .updateTable('jobs')
+    .set({ status: 'done', last_error: null, locked_by: null, locked_until: null, updated_at: p.doneAt })
+    .where('id', '=', p.id)
+    .where('locked_by', '=', p.workerId)
+    .where('status', '=', 'running'),
+);
 
 /** The lease expired and another worker may have the job: its work here is rolled back and not retried by us. */
 export class LeaseLostError extends Error {

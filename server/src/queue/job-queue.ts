@@ -5,20 +5,17 @@ import type { Database, JobsTable } from '../db/schema.js';
 import { newId, nowIso } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import { computeBackoffMs } from './backoff.js';
+import { insertJob, newJobRow, type EnqueueOptions } from './job-rows.js';
 import { applyBatchInSavepoints, LeaseLostError, type BatchOutcome, type TrxJobHandler } from './batch.js';
 
 export type { TrxJobHandler } from './batch.js';
+export { insertJob, newJobRow, type EnqueueOptions } from './job-rows.js';
 
 export type JobHandler = (payload: unknown, ctx: { jobId: string; attempt: number }) => Promise<void>;
 
 /** Thrown by a handler when retrying cannot help: the job goes straight to dead. */
 export class PermanentJobError extends Error {
   override name = 'PermanentJobError';
-}
-
-export interface EnqueueOptions {
-  runAt?: Date;
-  maxAttempts?: number;
 }
 
 export interface QueueOptions {
@@ -80,7 +77,7 @@ export class JobQueue {
   /** Insert a job inside the caller's transaction. Call `notify()` after the commit. */
   async enqueue(trx: Transaction<Database>, type: string, payload: unknown, opts: EnqueueOptions = {}): Promise<string> {
     const row = newJobRow(type, payload, opts);
-    await trx.insertInto('jobs').values(row).execute();
+    await insertJob(trx, row);
     return row.id;
   }
 
@@ -335,23 +332,6 @@ export class JobQueue {
 const GENERAL = '*';
 
 /** A new pending job row; `enqueue` inserts it, callers writing it in a combined statement build it here. */
-export function newJobRow(type: string, payload: unknown, opts: EnqueueOptions = {}): JobsTable {
-  const now = nowIso();
-  return {
-    id: newId(),
-    type,
-    payload: JSON.stringify(payload),
-    status: 'pending',
-    attempts: 0,
-    max_attempts: opts.maxAttempts ?? 10,
-    run_at: (opts.runAt ?? new Date()).toISOString(),
-    locked_by: null,
-    locked_until: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-  };
-}
 
 /** PostgreSQL deadlock_detected / serialization_failure: retrying the same work can succeed. */
 function isTransientConflict(err: unknown): boolean {
