@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
 import { newId, nowIso } from '../core/ids.js';
@@ -31,14 +31,23 @@ export interface RiskAssessment {
 const DAY_MS = 86_400_000;
 const MAX_CANDIDATES = 200;
 
+/** LSH: only sessions sharing a band key are compared, so this never scans all feedback (index key, kind, session_id). */
+export function candidateSessions(db: Kysely<Database>, bandKeys: string[], sessionId: string) {
+  return db.selectFrom('text_fingerprints').select('session_id').distinct().where('kind', '=', 'band').where('key', 'in', bandKeys).where('session_id', '!=', sessionId).limit(MAX_CANDIDATES);
+}
+
+/** Each candidate's one signature row, found through (session_id, kind). */
+export function storedSignatures(db: Kysely<Database>, sessionIds: string[]) {
+  return db.selectFrom('text_fingerprints').select('key').where('kind', '=', 'sig').where('session_id', 'in', sessionIds);
+}
+
 async function textSignals(ctx: AppContext, sessionId: string, fp: TextFingerprint): Promise<RiskSignal[]> {
   if (!fp.eligible) return [];
   const exact = await ctx.db.kysely.selectFrom('text_fingerprints').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'exact').where('key', '=', fp.exactKey).where('session_id', '!=', sessionId).executeTakeFirstOrThrow();
   const signals = [duplicateTextSignal(Number(exact.n), { wordCount: fp.wordCount })];
-  // LSH: only sessions sharing a band key are compared, so this never scans all feedback.
-  const candidates = await ctx.db.kysely.selectFrom('text_fingerprints').select('session_id').distinct().where('kind', '=', 'band').where('key', 'in', fp.bandKeys).where('session_id', '!=', sessionId).limit(MAX_CANDIDATES).execute();
+  const candidates = await candidateSessions(ctx.db.kysely, fp.bandKeys, sessionId).execute();
   if (candidates.length > 0) {
-    const sigs = await ctx.db.kysely.selectFrom('text_fingerprints').select('key').where('kind', '=', 'sig').where('session_id', 'in', candidates.map((c) => c.session_id)).execute();
+    const sigs = await storedSignatures(ctx.db.kysely, candidates.map((c) => c.session_id)).execute();
     const mine = deserializeSignature(fp.signature);
     const sims = sigs.map((s) => estimateJaccard(mine, deserializeSignature(s.key)));
     const near = sims.filter((s) => s >= DEFAULT_NEAR_DUPLICATE_THRESHOLD);

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database, JobsTable } from '../db/schema.js';
 import { newId, nowIso } from '../core/ids.js';
@@ -230,17 +230,7 @@ export class JobQueue {
       trx
         .updateTable('jobs')
         .set((eb) => ({ status: 'running', locked_by: this.workerId, locked_until: lockedUntil, attempts: eb('attempts', '+', 1), updated_at: now }))
-        .where('id', 'in', (qb) =>
-          qb
-            .selectFrom('jobs')
-            .select('id')
-            .where('status', '=', 'pending')
-            .where('run_at', '<=', now)
-            .where('type', types.length === 1 ? '=' : 'in', types.length === 1 ? types[0]! : types)
-            .orderBy('run_at')
-            .limit(limit)
-            .$if(pg, (q) => q.forUpdate().skipLocked()),
-        )
+        .where('id', 'in', dueJobIds(trx, types, now, limit, pg))
         .returningAll()
         .execute(),
     );
@@ -337,4 +327,17 @@ const GENERAL = '*';
 function isTransientConflict(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === '40P01' || code === '40001';
+}
+
+/** Ids of due jobs of the given types, oldest first: one range of jobs_claim_idx (status, type, run_at) per type. */
+export function dueJobIds(db: Kysely<Database>, types: string[], now: string, limit: number, forUpdate: boolean) {
+  return db
+    .selectFrom('jobs')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('run_at', '<=', now)
+    .where('type', types.length === 1 ? '=' : 'in', types.length === 1 ? types[0]! : types)
+    .orderBy('run_at')
+    .limit(limit)
+    .$if(forUpdate, (q) => q.forUpdate().skipLocked());
 }
