@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/schema.js';
 import type { AppContext } from '../http/context.js';
 import { newId, nowIso } from '../core/ids.js';
@@ -18,6 +19,7 @@ import {
   DEFAULT_NEAR_DUPLICATE_THRESHOLD,
   type RiskSignal,
   type RiskSummary,
+  type MinHashSignature,
   type TextFingerprint,
 } from './index.js';
 
@@ -38,7 +40,28 @@ export function candidateSessions(db: Kysely<Database>, bandKeys: string[], sess
 
 /** Each candidate's one signature row, found through (session_id, kind). */
 export function storedSignatures(db: Kysely<Database>, sessionIds: string[]) {
-  return db.selectFrom('text_fingerprints').select('key').where('kind', '=', 'sig').where('session_id', 'in', sessionIds);
+  return db.selectFrom('text_fingerprints').select(['session_id', 'key']).where('kind', '=', 'sig').where('session_id', 'in', sessionIds);
+}
+
+/**
+ * A session's signature never changes, and the sessions sharing band keys with new feedback are mostly the same
+ * recent ones: reading and decoding up to 200 signatures per finished conversation was ~1 ms. Only sessions the
+ * database just returned as candidates are looked up, so an erased session (its rows deleted) is never compared.
+ * 5 000 × 512 bytes bounds the memory.
+ */
+const signatureCache = new LRUCache<string, MinHashSignature>({ max: 5_000 });
+
+async function candidateSignatures(db: Kysely<Database>, sessionIds: string[]): Promise<MinHashSignature[]> {
+  const missing = sessionIds.filter((id) => !signatureCache.has(id));
+  if (missing.length > 0) {
+    for (const row of await storedSignatures(db, missing).execute()) signatureCache.set(row.session_id, deserializeSignature(row.key));
+  }
+  const found: MinHashSignature[] = [];
+  for (const id of sessionIds) {
+    const sig = signatureCache.get(id);
+    if (sig) found.push(sig);
+  }
+  return found;
 }
 
 async function textSignals(ctx: AppContext, sessionId: string, fp: TextFingerprint): Promise<RiskSignal[]> {
@@ -47,9 +70,9 @@ async function textSignals(ctx: AppContext, sessionId: string, fp: TextFingerpri
   const signals = [duplicateTextSignal(Number(exact.n), { wordCount: fp.wordCount })];
   const candidates = await candidateSessions(ctx.db.kysely, fp.bandKeys, sessionId).execute();
   if (candidates.length > 0) {
-    const sigs = await storedSignatures(ctx.db.kysely, candidates.map((c) => c.session_id)).execute();
+    const sigs = await candidateSignatures(ctx.db.kysely, candidates.map((c) => c.session_id));
     const mine = deserializeSignature(fp.signature);
-    const sims = sigs.map((s) => estimateJaccard(mine, deserializeSignature(s.key)));
+    const sims = sigs.map((sig) => estimateJaccard(mine, sig));
     const near = sims.filter((s) => s >= DEFAULT_NEAR_DUPLICATE_THRESHOLD);
     signals.push(nearDuplicateSignal(Math.max(0, ...sims), near.length));
   }
