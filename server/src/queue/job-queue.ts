@@ -314,7 +314,7 @@ export class JobQueue {
     const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
     await this.db.writer.run(async (trx) => {
       await trx.updateTable('jobs').set({ status: 'pending', locked_by: null, locked_until: null, updated_at: now }).where('status', '=', 'running').where('locked_until', '<', now).execute();
-      await trx.deleteFrom('jobs').where('status', '=', 'done').where('updated_at', '<', dayAgo).execute();
+      await trx.deleteFrom('jobs').where('id', 'in', finishedJobIds(trx, [...this.handlers.keys(), ...this.batched.keys()], dayAgo)).execute();
     });
   }
 }
@@ -340,4 +340,20 @@ export function dueJobIds(db: Kysely<Database>, types: string[], now: string, li
     .orderBy('run_at')
     .limit(limit)
     .$if(forUpdate, (q) => q.forUpdate().skipLocked());
+}
+
+const PRUNE_PER_SWEEP = 5_000;
+
+/**
+ * Finished jobs due more than a day ago, a bounded number per sweep: one range of jobs_claim_idx per type. Asking
+ * for `updated_at` instead read every done job in the table every five seconds (~80 ms at a million a day).
+ */
+export function finishedJobIds(db: Kysely<Database>, types: string[], before: string) {
+  return db
+    .selectFrom('jobs')
+    .select('id')
+    .where('status', '=', 'done')
+    .where('type', 'in', types.length ? types : [''])
+    .where('run_at', '<', before)
+    .limit(PRUNE_PER_SWEEP);
 }

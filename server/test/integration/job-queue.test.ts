@@ -68,6 +68,28 @@ describe.skipIf(backendUnavailable)(`durable job queue (${backend})`, () => {
     expect(ran).toEqual(['known', 'newer']);
   });
 
+  it('prunes finished jobs due more than a day ago and keeps everything else', async () => {
+    const q = new JobQueue(db, log, { pollIntervalMs: 20, concurrency: 1 });
+    q.register('t.prune', async () => undefined);
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+    const ids = await db.writer.run(async (trx) => ({
+      oldDone: await q.enqueue(trx, 't.prune', {}, { runAt: daysAgo(2) }),
+      recentDone: await q.enqueue(trx, 't.prune', {}, { runAt: daysAgo(0.5) }),
+      oldDead: await q.enqueue(trx, 't.prune', {}, { runAt: daysAgo(2) }),
+      oldPending: await q.enqueue(trx, 't.unhandled', {}, { runAt: daysAgo(2) }),
+      // Due now: drain waits for it, and a tick sweeps before it claims.
+      runsNow: await q.enqueue(trx, 't.prune', {}),
+    }));
+    await db.kysely.updateTable('jobs').set({ status: 'done' }).where('id', 'in', [ids.oldDone, ids.recentDone]).execute();
+    await db.kysely.updateTable('jobs').set({ status: 'dead' }).where('id', '=', ids.oldDead).execute();
+    q.start(); // the first tick sweeps
+    expect(await q.drain(5000)).toBe(true);
+    await q.stop();
+    const left = await db.kysely.selectFrom('jobs').select('id').where('id', 'in', Object.values(ids)).execute();
+    expect(left.map((r) => r.id).sort()).toEqual([ids.recentDone, ids.oldDead, ids.oldPending, ids.runsNow].sort());
+    await db.kysely.deleteFrom('jobs').where('id', '=', ids.oldPending).execute();
+  });
+
   it('a PermanentJobError goes straight to dead', async () => {
     const q = new JobQueue(db, log, { pollIntervalMs: 20, concurrency: 1 });
     q.register('t.perm', async () => {

@@ -2,7 +2,7 @@ import type { Compilable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { dueJobIds } from '../../src/queue/job-queue.js';
+import { dueJobIds, finishedJobIds } from '../../src/queue/job-queue.js';
 import { candidateSessions, storedSignatures } from '../../src/fraud/fraud-service.js';
 
 /** Hot queries must read an index range, never scan a table or another type's rows (SQLite's plan). */
@@ -26,6 +26,11 @@ describe('query plans of hot queries (SQLite)', () => {
     const general = await plan(dueJobIds(db.kysely, ['deliver', 'sessions.expire', 'retention.run'], now, 10, false));
     expect(general[0]).toMatch(/^SEARCH jobs USING INDEX jobs_claim_idx \(status=\? AND type=\? AND run_at<\?\)$/);
     expect(general.join('\n')).not.toMatch(/SCAN/);
+  });
+
+  it('the sweep finds finished jobs through the same index, not by reading every done job', async () => {
+    const steps = await plan(finishedJobIds(db.kysely, ['deliver', 'pos.apply_event'], new Date().toISOString()));
+    expect(steps).toEqual([expect.stringMatching(/^SEARCH jobs USING INDEX jobs_claim_idx \(status=\? AND type=\? AND run_at<\?\)$/)]);
   });
 
   it('copied-feedback candidates come from the index alone; signatures through (session_id, kind)', async () => {
