@@ -4,7 +4,9 @@
 // (identifiers keep their names: plugins and errors are reported by function name), and code
 // splitting, so packages loaded with a dynamic import() live in dist/chunks/ and are only read when
 // first used. Native addons and packages needed rarely stay external and resolve from node_modules.
+import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -56,6 +58,25 @@ const BANNER = [
   "const __kvPkgFile = (pkg, rel) => { let dir = __kvPkgDirs.get(pkg); if (!dir) __kvPkgDirs.set(pkg, (dir = __kvDirname(require.resolve(pkg + '/package.json')))); return __kvJoin(dir, rel); };",
 ].join(' ');
 
+/**
+ * eslint puts ajv 6 at the top of node_modules, so npm nests a copy of ajv 8 under each of fastify's packages that
+ * use it (@fastify/ajv-compiler, fast-json-stringify, ajv-formats) and the bundle carried three, each compiled and
+ * evaluated at start. When the copies are the same version they are one package: alias them to one.
+ */
+function ajvAlias() {
+  const require = createRequire(import.meta.url);
+  const owners = ['@fastify/ajv-compiler', 'fast-json-stringify', 'ajv-formats'];
+  const copies = owners.map((owner) => {
+    const pkg = createRequire(require.resolve(`${owner}/package.json`)).resolve('ajv/package.json');
+    return { dir: path.dirname(pkg), version: JSON.parse(readFileSync(pkg, 'utf8')).version };
+  });
+  if (new Set(copies.map((c) => c.version)).size !== 1) {
+    console.warn(`bundle: ajv copies differ (${copies.map((c) => c.version).join(', ')}); not merged`);
+    return {};
+  }
+  return { ajv: copies[0].dir };
+}
+
 await rm(path.join(DIST, 'chunks'), { recursive: true, force: true });
 await build({
   entryPoints: { kvittra: new URL('../src/main.ts', import.meta.url).pathname },
@@ -73,5 +94,6 @@ await build({
   logLevel: 'warning',
   external: EXTERNAL,
   plugins: [ownDirnamePlugin],
+  alias: ajvAlias(),
   banner: { js: BANNER },
 });
