@@ -104,11 +104,13 @@ function openPostgres(url: string, opts: OpenOptions): { kysely: Kysely<Database
 export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db {
   if (target.kind === 'sqlite') {
     const { kysely, raw } = openSqlite(target.file, opts);
+    const writer = new GroupCommitter(kysely, 'sqlite', walSyncFor(target.file, opts));
     return {
       kysely,
       dialect: 'sqlite',
-      writer: new GroupCommitter(kysely, 'sqlite', walSyncFor(target.file, opts)),
-      ping: () => timed(() => sql`select 1`.execute(kysely)),
+      writer,
+      // Reads may still work after a failed WAL sync; writes cannot be acknowledged, so the instance is not ready.
+      ping: () => (writer.storageError ? Promise.reject(writer.storageError) : timed(() => sql`select 1`.execute(kysely))),
       async integrityCheck() {
         const rows = raw.pragma('integrity_check') as { integrity_check: string }[];
         const fk = raw.pragma('foreign_key_check') as unknown[];

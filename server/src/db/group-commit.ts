@@ -35,6 +35,11 @@ export class GroupCommitter {
     private readonly wal: WalSync | null = null,
   ) {}
 
+  /** The storage error that stopped acknowledging writes (a failed WAL sync), if any. */
+  get storageError(): Error | null {
+    return this.wal?.failure ?? null;
+  }
+
   /** fdatasyncs of the WAL so far (0 without a WalSync). */
   get walSyncs(): number {
     return this.wal?.syncs ?? 0;

@@ -49,18 +49,18 @@ describe('WalSync', () => {
     expect(wal.syncs).toBe(2);
   });
 
-  it('a failed sync rejects its callers; the next call syncs again', async () => {
+  it('a failed sync fails its callers, the queued ones and every later one: the disk may have dropped pages', async () => {
     const disk = controlledDisk();
     const wal = new WalSync(disk.sync);
     const failed = track(wal.sync());
     const queued = track(wal.sync());
     disk.fail(0, new Error('EIO'));
     await tick();
-    expect((failed.error as Error).message).toBe('EIO');
-    expect(disk.started()).toBe(2);
-    disk.finish(1);
     await tick();
-    expect(queued).toEqual({ settled: true, error: null });
+    expect((failed.error as Error).message).toMatch(/WAL fdatasync failed; writes are refused until restart: EIO/);
+    expect(queued.error).toBe(failed.error);
+    expect(disk.started()).toBe(1); // no later sync may report success
+    await expect(wal.sync()).rejects.toBe(wal.failure);
   });
 
   it('fdatasyncFile syncs a real file; a WAL already checkpointed away (closed database) needs nothing', async () => {
@@ -122,6 +122,8 @@ describe('group commit with an off-loop WAL sync (SQLite)', () => {
       disk.fail(0, new Error('EIO: fdatasync failed'));
       while (!a.settled) await tick();
       expect((a.error as Error).message).toMatch(/EIO/);
+      // Later writes still commit in SQLite's view but are never acknowledged.
+      await expect(insert(2)).rejects.toThrow(/refused until restart/);
     } finally {
       await db.close();
     }
