@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- scenario…] [--pg] [--quick] [--duration S] [--warmup S] [--soak S] [--transactions N]
- *                [--cpu-prof] [--no-build] [--doc-only]`
+ *                [--cpu-prof] [--sql-profile] [--no-build] [--doc-only]`
  *
  * Runs the benchmark scenarios (all by default) against the built server in its own process with a
  * throwaway database, writes bench/results/<scenario>[.postgres].json and regenerates docs/performance.md.
@@ -41,11 +41,11 @@ const SCENARIOS: Scenario[] = [
 ];
 
 const VALUE_FLAGS = ['duration', 'warmup', 'soak', 'transactions'] as const;
-const BOOL_FLAGS = ['pg', 'quick', 'cpu-prof', 'no-build', 'doc-only', 'help'] as const;
+const BOOL_FLAGS = ['pg', 'quick', 'cpu-prof', 'sql-profile', 'no-build', 'doc-only', 'help'] as const;
 
 function usage(): string {
   return [
-    'Usage: npm run bench [-- <scenario…>] [--pg] [--quick] [--duration S] [--warmup S] [--soak S] [--transactions N] [--cpu-prof] [--no-build] [--doc-only]',
+    'Usage: npm run bench [-- <scenario…>] [--pg] [--quick] [--duration S] [--warmup S] [--soak S] [--transactions N] [--cpu-prof] [--sql-profile] [--no-build] [--doc-only]',
     `Scenarios: ${SCENARIOS.map((s) => `${s.number} ${s.name}`).join(', ')} (default: all)`,
   ].join('\n');
 }
@@ -83,6 +83,8 @@ async function main(): Promise<void> {
   const quick = flagBool(args, 'quick');
   const backend = flagBool(args, 'pg') ? 'postgres' : 'sqlite';
   mkdirSync(TMP_DIR, { recursive: true });
+  // Read by startChild: every server under test times its SQLite statements (bench/lib/sql-profile.mjs).
+  if (flagBool(args, 'sql-profile')) process.env.BENCH_SQL_PROFILE_DIR = path.join(TMP_DIR, 'sql-profiles');
   const ctx: ScenarioContext = {
     backend,
     quick,

@@ -5,6 +5,9 @@ import { memoryUsage } from 'node:process';
 import { loadConfig } from '../../server/dist/config/load.js';
 import { startPlatform } from '../../server/dist/platform.js';
 
+// --sql-profile: time every SQLite statement of this server (written to BENCH_SQL_PROFILE_DIR at exit).
+if (process.env.BENCH_SQL_PROFILE_DIR) (await import('./sql-profile.mjs')).installSqlProfile(process.env.BENCH_SQL_PROFILE_DIR);
+
 const platform = await startPlatform(loadConfig(process.env));
 process.send?.({ type: 'ready', url: platform.url.replace('0.0.0.0', '127.0.0.1'), startup: platform.ctx.startup.phases });
 

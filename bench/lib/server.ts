@@ -50,7 +50,7 @@ function startChild(name: string, script: string, env: Record<string, string>, o
   const logFd = openSync(path.join(TMP_DIR, `${name}.log`), 'w');
   const proc = fork(script, [], {
     cwd: ROOT_DIR,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(process.env.BENCH_SQL_PROFILE_DIR ? { BENCH_SQL_PROFILE_DIR: process.env.BENCH_SQL_PROFILE_DIR } : {}), ...env },
     execArgv: ['--expose-gc', ...(opts.nodeArgs ?? [])],
     stdio: ['ignore', logFd, logFd, 'ipc'],
   });
