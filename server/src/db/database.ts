@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type KyselyConfig, type SqliteDialectConfig } from 'kysely';
@@ -41,7 +41,8 @@ function openSqlite(file: string, opts: OpenOptions): { kysely: Kysely<Database>
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const raw = new SqliteDatabase(file);
   raw.pragma('journal_mode = WAL');
-  // FULL: a COMMIT is on disk before it returns, so an acknowledged webhook survives power loss.
+  // FULL: a COMMIT is on disk before it returns, so an acknowledged webhook survives power loss. Group commits
+  // lower it for their own COMMIT and fdatasync the WAL off the event loop before answering (db/wal-sync.ts).
   raw.pragma(`synchronous = ${opts.sqliteSynchronous ?? 'FULL'}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
@@ -118,7 +119,10 @@ export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db
         if (fk.length > 0) details.push(`${fk.length} foreign key violations`);
         return { ok: details.length === 0, details };
       },
-      close: () => kysely.destroy(),
+      close: () => {
+        writer.closing();
+        return kysely.destroy();
+      },
     };
   }
   const { kysely } = openPostgres(target.url, opts);
@@ -140,7 +144,9 @@ export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db
 /** Only a durable file database needs the WAL synced: NORMAL was chosen not to, and :memory: has no file. */
 function walSyncFor(file: string, opts: OpenOptions): WalSync | null {
   if (file === ':memory:' || (opts.sqliteSynchronous ?? 'FULL') !== 'FULL') return null;
-  return new WalSync(fdatasyncFile(`${file}-wal`));
+  // SQLite keeps the WAL beside the real file when the database path is a symlink.
+  const wal: WalSync = new WalSync(fdatasyncFile(`${realpathSync(file)}-wal`, () => wal.closing));
+  return wal;
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {

@@ -47,6 +47,8 @@ export class GroupCommitter {
 
   run<T>(op: WriteOp<T>): Promise<T> {
     if (this.dialect === 'postgres') return this.db.transaction().execute(op);
+    // After a failed WAL sync nothing may be written: a write committed but refused would be retried and doubled.
+    if (this.wal?.failure) return Promise.reject(this.wal.failure);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ op: op as WriteOp<unknown>, resolve: resolve as (v: unknown) => void, reject });
       if (!this.flushing) {
@@ -67,7 +69,16 @@ export class GroupCommitter {
     }
   }
 
+  /** The database is closing: syncs may find the WAL already checkpointed away. */
+  closing(): void {
+    if (this.wal) this.wal.closing = true;
+  }
+
   private async commitBatch(batch: Pending[]): Promise<void> {
+    if (this.wal?.failure) {
+      for (const item of batch) item.reject(this.wal.failure);
+      return;
+    }
     const outcomes: { ok: boolean; value: unknown }[] = [];
     const runOps = async (trx: Transaction<Database>) => {
       for (const [i, item] of batch.entries()) outcomes.push(await runInSavepoint(trx, i, item.op));

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import type { CompiledQuery, Compilable, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 
 /** Something that runs queries: the Kysely instance, a transaction or a reserved connection. */
@@ -19,6 +19,8 @@ const PLACEHOLDER = '\u0000kvittra-param:';
  *
  * `build` receives a placeholder for every key of the values and must not branch on them (the shape is
  * fixed by the first call); each placeholder becomes a bound parameter. Constants in `build` stay as they are.
+ * Every key must have a value on every call (null, not undefined): plain Kysely would drop an undefined column
+ * and let its default apply, which a compiled statement cannot do, so an undefined value throws.
  */
 export function prepared<P extends object, R>(keys: readonly (keyof P & string)[], build: (db: Executor, p: P) => Compilable<R>) {
   // Keyed by the dialect adapter: shared by a Kysely instance and its transactions, distinct per database.
@@ -52,9 +54,4 @@ export function prepared<P extends object, R>(keys: readonly (keyof P & string)[
     /** The SQL as compiled for this database (tests, EXPLAIN). */
     sql: (db: Executor): string => prepare(db).compiled.sql,
   };
-}
-
-/** Raw statements without parameters (SAVEPOINT names), compiled once. */
-export function rawStatement(text: string): CompiledQuery<unknown> {
-  return CompiledQuery.raw(text);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -26,6 +26,22 @@ describe('SQLite connection settings', () => {
       await db.writer.run((trx) => sql`create table t (x integer)`.execute(trx));
       expect(db.writer.walSyncs).toBe(1);
       expect(await pragma(db, 'synchronous')).toBe(2);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('syncs the WAL beside the real file when the database path is a symlink', async () => {
+    const real = path.join(dir, 'real');
+    mkdirSync(real);
+    writeFileSync(path.join(real, 'c.sqlite'), '');
+    symlinkSync(path.join(real, 'c.sqlite'), path.join(dir, 'link.sqlite'));
+    const db = openDatabase({ kind: 'sqlite', file: path.join(dir, 'link.sqlite') });
+    try {
+      await db.writer.run((trx) => sql`create table t (x integer)`.execute(trx));
+      await db.writer.run((trx) => sql`insert into t values (1)`.execute(trx));
+      expect(db.writer.walSyncs).toBe(2);
+      expect(existsSync(path.join(real, 'c.sqlite-wal'))).toBe(true);
     } finally {
       await db.close();
     }

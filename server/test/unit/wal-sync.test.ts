@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { GroupCommitter } from '../../src/db/group-commit.js';
-import { fdatasyncFile, WalSync } from '../../src/db/wal-sync.js';
+import { DiskSyncError, fdatasyncFile, WalSync } from '../../src/db/wal-sync.js';
 
 /** A fake disk: every sync waits until the test finishes it. */
 function controlledDisk() {
@@ -49,12 +49,12 @@ describe('WalSync', () => {
     expect(wal.syncs).toBe(2);
   });
 
-  it('a failed sync fails its callers, the queued ones and every later one: the disk may have dropped pages', async () => {
+  it('a failed fdatasync fails its callers, the queued ones and every later one: the disk may have dropped pages', async () => {
     const disk = controlledDisk();
     const wal = new WalSync(disk.sync);
     const failed = track(wal.sync());
     const queued = track(wal.sync());
-    disk.fail(0, new Error('EIO'));
+    disk.fail(0, new DiskSyncError('EIO'));
     await tick();
     await tick();
     expect((failed.error as Error).message).toMatch(/WAL fdatasync failed; writes are refused until restart: EIO/);
@@ -63,12 +63,27 @@ describe('WalSync', () => {
     await expect(wal.sync()).rejects.toBe(wal.failure);
   });
 
-  it('fdatasyncFile syncs a real file; a WAL already checkpointed away (closed database) needs nothing', async () => {
+  it('any other error (opening the file under EMFILE, say) fails only the callers of that sync', async () => {
+    const disk = controlledDisk();
+    const wal = new WalSync(disk.sync);
+    const failed = track(wal.sync());
+    disk.fail(0, Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' }));
+    await tick();
+    expect((failed.error as Error).message).toMatch(/EMFILE/);
+    expect(wal.failure).toBeNull();
+    const next = track(wal.sync());
+    disk.finish(1);
+    await tick();
+    expect(next).toEqual({ settled: true, error: null });
+  });
+
+  it('fdatasyncFile syncs a real file; a missing WAL is fine only while the database closes', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kvittra-walsync-'));
     try {
       writeFileSync(path.join(dir, 'f'), 'x');
       await expect(fdatasyncFile(path.join(dir, 'f'))()).resolves.toBeUndefined();
-      await expect(fdatasyncFile(path.join(dir, 'missing'))()).resolves.toBeUndefined();
+      await expect(fdatasyncFile(path.join(dir, 'missing'))()).rejects.toThrow(/ENOENT/);
+      await expect(fdatasyncFile(path.join(dir, 'missing'), () => true)()).resolves.toBeUndefined();
       await expect(fdatasyncFile(path.join(dir, 'f', 'under-a-file'))()).rejects.toThrow(/ENOTDIR/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -115,15 +130,16 @@ describe('group commit with an off-loop WAL sync (SQLite)', () => {
   });
 
   it('a failed sync fails the writers of that group: their data may not be on disk', async () => {
-    const { db, disk, insert } = await setup('b.sqlite');
+    const { db, disk, insert, rows } = await setup('b.sqlite');
     try {
       const a = track(insert(1));
       while (disk.started() < 1) await tick();
-      disk.fail(0, new Error('EIO: fdatasync failed'));
+      disk.fail(0, new DiskSyncError('EIO: fdatasync failed'));
       while (!a.settled) await tick();
       expect((a.error as Error).message).toMatch(/EIO/);
-      // Later writes still commit in SQLite's view but are never acknowledged.
+      // Later writes are refused before they run: a write committed but answered 5xx would be retried and doubled.
       await expect(insert(2)).rejects.toThrow(/refused until restart/);
+      expect(await rows()).toEqual([1]);
     } finally {
       await db.close();
     }
