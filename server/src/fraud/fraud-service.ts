@@ -47,19 +47,27 @@ export function storedSignatures(db: Kysely<Database>, sessionIds: string[]) {
  * A session's signature never changes, and the sessions sharing band keys with new feedback are mostly the same
  * recent ones: reading and decoding up to 200 signatures per finished conversation was ~1 ms. Only sessions the
  * database just returned as candidates are looked up, so an erased session (its rows deleted) is never compared.
- * 5 000 × 512 bytes bounds the memory.
+ * One bounded LRU per database (5 000 × 512 bytes).
  */
-const signatureCache = new LRUCache<string, MinHashSignature>({ max: 5_000 });
+const signatureCaches = new WeakMap<object, LRUCache<string, MinHashSignature>>();
 
 async function candidateSignatures(db: Kysely<Database>, sessionIds: string[]): Promise<MinHashSignature[]> {
-  const missing = sessionIds.filter((id) => !signatureCache.has(id));
-  if (missing.length > 0) {
-    for (const row of await storedSignatures(db, missing).execute()) signatureCache.set(row.session_id, deserializeSignature(row.key));
-  }
+  let cache = signatureCaches.get(db);
+  if (!cache) signatureCaches.set(db, (cache = new LRUCache({ max: 5_000 })));
+  // Taken out of the cache first: storing the missing ones may evict entries this call already counted on.
   const found: MinHashSignature[] = [];
+  const missing: string[] = [];
   for (const id of sessionIds) {
-    const sig = signatureCache.get(id);
+    const sig = cache.get(id);
     if (sig) found.push(sig);
+    else missing.push(id);
+  }
+  if (missing.length > 0) {
+    for (const row of await storedSignatures(db, missing).execute()) {
+      const sig = deserializeSignature(row.key);
+      cache.set(row.session_id, sig);
+      found.push(sig);
+    }
   }
   return found;
 }
