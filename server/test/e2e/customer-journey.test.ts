@@ -79,7 +79,9 @@ describe('customer PWA on a phone (390×844), against real webhook-ingested purc
     await page.getByRole('button', { name: 'Svara' }).click();
 
     // A second follow-up may come (at most two); the customer finishes there instead of answering.
-    await page.waitForFunction(`document.querySelector('[data-step="result"]') || document.querySelector('[data-testid="follow-up-question"]')?.textContent !== ${JSON.stringify(QUESTION_SV)}`);
+    // Locators, not waitForFunction: a string predicate is eval'd in the page, which the CSP (no unsafe-eval) refuses
+    // whenever the answer is not there at the first check.
+    await page.locator('[data-step="result"]').or(page.getByTestId('follow-up-question').filter({ hasNotText: QUESTION_SV })).first().waitFor();
     if (await page.locator('[data-step="follow-up"]').count()) await page.getByRole('button', { name: 'Avsluta och se resultat' }).click();
 
     await expectStep(page, 'result');
