@@ -51,9 +51,10 @@ export function storedSignatures(db: Kysely<Database>, sessionIds: string[]) {
  */
 const signatureCaches = new WeakMap<object, LRUCache<string, MinHashSignature>>();
 
-async function candidateSignatures(db: Kysely<Database>, sessionIds: string[]): Promise<MinHashSignature[]> {
+/** Decoded signatures of the given sessions (those that have one), from the cache or the database. */
+export async function candidateSignatures(db: Kysely<Database>, sessionIds: string[], cacheSize = 5_000): Promise<MinHashSignature[]> {
   let cache = signatureCaches.get(db);
-  if (!cache) signatureCaches.set(db, (cache = new LRUCache({ max: 5_000 })));
+  if (!cache) signatureCaches.set(db, (cache = new LRUCache({ max: cacheSize })));
   // Taken out of the cache first: storing the missing ones may evict entries this call already counted on.
   const found: MinHashSignature[] = [];
   const missing: string[] = [];

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backend, backendUnavailable, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
-import { setupConnection, type ConnectionSetup } from '../helpers/fixtures.js';
+import { backend, backendUnavailable, openTestDatabase, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { setupConnection, validOrgNumber, type ConnectionSetup } from '../helpers/fixtures.js';
+import { candidateSignatures } from '../../src/fraud/fraud-service.js';
+import { minHashSignature, serializeSignature } from '../../src/fraud/text-similarity.js';
+import { newId, nowIso } from '../../src/core/ids.js';
+import type { Db } from '../../src/db/database.js';
 import { ingestSale, locationQr, RICH_FEEDBACK_SV, startSession } from '../helpers/customer.js';
 
 const kr = (minor: number) => `${Math.floor(minor / 100)},${String(minor % 100).padStart(2, '0')}`;
@@ -14,6 +18,27 @@ interface Reason {
  * Near copies (one word changed) are found through LSH candidates and the candidates' stored signatures, which
  * the fraud service keeps in a per-process cache once read: the third copy is compared with both earlier ones.
  */
+async function seedShop(db: Db): Promise<{ id: string; business_id: string }> {
+  const now = nowIso();
+  const businessId = newId();
+  await db.kysely.insertInto('businesses').values({ id: businessId, name: 'Kafé Test', org_number: validOrgNumber(), business_type: 'cafe', email: 'kafe@example.se', status: 'active', created_at: now, updated_at: now }).execute();
+  const id = newId();
+  await db.kysely.insertInto('locations').values({ id, business_id: businessId, name: 'Kafé Test', address: 'Storgatan 1, Stockholm', qr_token: newId().replaceAll('-', ''), store_code: null, status: 'active', created_at: now, updated_at: now }).execute();
+  return { id, business_id: businessId };
+}
+
+/** A finished session whose stored fingerprint holds the signature of `text`. */
+async function sessionWithSignature(db: Db, loc: { id: string; business_id: string }, text: string): Promise<string> {
+  const id = newId();
+  const now = nowIso();
+  await db.kysely
+    .insertInto('feedback_sessions')
+    .values({ id, business_id: loc.business_id, location_id: loc.id, channel: 'qr', token_hash: newId(), status: 'completed', locale: 'sv', expires_at: now, created_at: now, updated_at: now })
+    .execute();
+  await db.kysely.insertInto('text_fingerprints').values({ id: newId(), session_id: id, kind: 'sig', key: serializeSignature(minHashSignature(text)), created_at: now }).execute();
+  return id;
+}
+
 describe.skipIf(backendUnavailable)(`fraud: near-duplicate feedback (${backend})`, () => {
   let p: TestPlatform;
   let c: ConnectionSetup;
@@ -44,6 +69,24 @@ describe.skipIf(backendUnavailable)(`fraud: near-duplicate feedback (${backend})
     expect(first!.evidence!.similarity!).toBeGreaterThanOrEqual(0.8);
     const second = near(await reasons(21_100, RICH_FEEDBACK_SV.replace('tio minuter', 'en kvart')));
     expect(second?.evidence).toMatchObject({ matches: 2 });
+  });
+
+  it('a full signature cache never drops a candidate it already held (eviction while storing the missing ones)', async () => {
+    // A database of its own, so its cache is new and can be made tiny.
+    const t = await openTestDatabase();
+    try {
+      const loc = await seedShop(t.db);
+      const texts = ['ett', 'två', 'tre', 'fyra', 'fem'].map((w) => `${RICH_FEEDBACK_SV} ${w}`);
+      const ids: string[] = [];
+      for (const text of texts) ids.push(await sessionWithSignature(t.db, loc, text));
+      const expected = texts.map((text) => Array.from(minHashSignature(text)));
+      expect((await candidateSignatures(t.db.kysely, ids.slice(0, 3), 3)).map((s) => Array.from(s))).toEqual(expected.slice(0, 3));
+      // Three hits and two misses with room for three: storing the misses evicts two of the hits.
+      const all = await candidateSignatures(t.db.kysely, ids, 3);
+      expect(all.map((s) => Array.from(s)).sort()).toEqual(expected.sort());
+    } finally {
+      await t.close();
+    }
   });
 
   it('an unrelated text has no near copy', async () => {
