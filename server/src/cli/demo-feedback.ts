@@ -48,6 +48,10 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ qualityScore: result.qualityScore, tier: result.tierLabel, reward: result.reward, breakdown: result.breakdown, categories: result.categories }, null, 2));
   const payout = await json('POST', `/api/v1/feedback-sessions/${sid}/payout`, { phone: '070-123 45 67' }, auth);
   console.log(JSON.stringify(payout, null, 2));
+  if ((payout.reward as { status?: string } | undefined)?.status === 'held') {
+    // Not a failure: the demo sends the same words every run, and copied feedback is what the fraud check is for.
+    console.log('The reward is held for review: this demo sends the same text on every run, and the duplicate-text check holds a copy of earlier feedback. An operator approves or rejects it in the admin console (/admin, held rewards).');
+  }
 }
 
 main().catch((err: unknown) => {
