@@ -137,7 +137,7 @@ describe('admin console (1440×900)', () => {
       if (shot === 'admin-swedish') await expect.poll(() => page.getByTestId('next-holiday').textContent(), { timeout: 20_000 }).toMatch(/^\d{1,2} \w+\.? \d{4}: \S+/);
       await screenshot(page, shot);
     }
-    expect(await page.locator('main').innerText()).toContain('reward.approve');
+    await expect.poll(() => page.locator('main').innerText()).toContain('reward.approve'); // the page's data may still be loading
     expect(pageProblems(page)).toEqual([]);
   });
 });

@@ -84,7 +84,7 @@ describe('business dashboard (1440×900)', () => {
     await page.getByRole('link', { name: 'Insikter' }).click();
     await page.getByTestId('chart-categories').locator('.recharts-bar-rectangle path').first().waitFor();
     await page.getByTestId('chart-sentiment').locator('.recharts-line-curve').waitFor({ state: 'attached' });
-    expect(await page.locator('main').innerText()).toContain('kanelbullen');
+    await expect.poll(() => page.locator('main').innerText()).toContain('kanelbullen'); // the page's data may still be loading
     const cells = page.getByTestId('heatmap').locator('td');
     expect(await cells.count()).toBe(7 * 24);
     await screenshot(page, 'business-insights');
@@ -105,7 +105,7 @@ describe('business dashboard (1440×900)', () => {
 
     await page.locator('tbody tr a').first().click();
     await page.getByRole('heading', { name: 'Feedback i detalj' }).waitFor();
-    expect(await page.locator('main').innerText()).toContain('Kaffet var för dyrt');
+    await expect.poll(() => page.locator('main').innerText()).toContain('Kaffet var för dyrt'); // the page's data may still be loading
   });
 
   it('a location QR code downloads as PNG and SVG', async () => {
