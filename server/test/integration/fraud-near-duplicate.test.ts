@@ -5,6 +5,8 @@ import { candidateSignatures } from '../../src/fraud/fraud-service.js';
 import { minHashSignature, serializeSignature } from '../../src/fraud/text-similarity.js';
 import { newId, nowIso } from '../../src/core/ids.js';
 import type { Db } from '../../src/db/database.js';
+import { createBusiness } from '../../src/businesses/business-service.js';
+import { createLocation } from '../../src/locations/location-service.js';
 import { ingestSale, locationQr, RICH_FEEDBACK_SV, startSession } from '../helpers/customer.js';
 
 const kr = (minor: number) => `${Math.floor(minor / 100)},${String(minor % 100).padStart(2, '0')}`;
@@ -18,13 +20,12 @@ interface Reason {
  * Near copies (one word changed) are found through LSH candidates and the candidates' stored signatures, which
  * the fraud service keeps in a per-process cache once read: the third copy is compared with both earlier ones.
  */
+/** A business with one location, through the services the admin API uses. */
 async function seedShop(db: Db): Promise<{ id: string; business_id: string }> {
-  const now = nowIso();
-  const businessId = newId();
-  await db.kysely.insertInto('businesses').values({ id: businessId, name: 'Kafé Test', org_number: validOrgNumber(), business_type: 'cafe', email: 'kafe@example.se', status: 'active', created_at: now, updated_at: now }).execute();
-  const id = newId();
-  await db.kysely.insertInto('locations').values({ id, business_id: businessId, name: 'Kafé Test', address: 'Storgatan 1, Stockholm', qr_token: newId().replaceAll('-', ''), store_code: null, status: 'active', created_at: now, updated_at: now }).execute();
-  return { id, business_id: businessId };
+  const who = { actor: 'test', ip: null };
+  const business = await createBusiness(db, { name: 'Kafé Test', orgNumber: validOrgNumber(), businessType: 'cafe', email: 'kafe@example.se' }, who);
+  const location = await createLocation(db, business.id, { name: 'Kafé Test', address: 'Storgatan 1, Stockholm' }, who);
+  return { id: location.id, business_id: business.id };
 }
 
 /** A finished session whose stored fingerprint holds the signature of `text`. */
