@@ -130,12 +130,12 @@ export class JobQueue {
   /** Run until nothing this worker can run is due (tests and CLI); resolves false on timeout. */
   async drain(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    const types = [...this.handlers.keys(), ...this.batched.keys()];
+    const types = this.knownTypes();
     while (Date.now() < deadline) {
       const due = await this.db.kysely
         .selectFrom('jobs')
         .select('id')
-        .where((eb) => eb.or([eb('status', '=', 'running'), eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', nowIso()), eb('type', 'in', types.length ? types : [''])])]))
+        .where((eb) => eb.or([eb('status', '=', 'running'), eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', nowIso()), eb('type', 'in', types)])]))
         .limit(1)
         .execute();
       if (due.length === 0 && this.running.size === 0) return true;
@@ -314,14 +314,18 @@ export class JobQueue {
     const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
     await this.db.writer.run(async (trx) => {
       await trx.updateTable('jobs').set({ status: 'pending', locked_by: null, locked_until: null, updated_at: now }).where('status', '=', 'running').where('locked_until', '<', now).execute();
-      await trx.deleteFrom('jobs').where('id', 'in', finishedJobIds(trx, [...this.handlers.keys(), ...this.batched.keys()], dayAgo)).execute();
+      await trx.deleteFrom('jobs').where('id', 'in', finishedJobIds(trx, this.knownTypes(), dayAgo)).execute();
     });
+  }
+
+  /** Every type this worker runs; [''] when none, so an `in` list is never empty (matches no job). */
+  private knownTypes(): string[] {
+    const types = [...this.handlers.keys(), ...this.batched.keys()];
+    return types.length > 0 ? types : [''];
   }
 }
 
 const GENERAL = '*';
-
-/** A new pending job row; `enqueue` inserts it, callers writing it in a combined statement build it here. */
 
 /** PostgreSQL deadlock_detected / serialization_failure: retrying the same work can succeed. */
 function isTransientConflict(err: unknown): boolean {
@@ -345,7 +349,8 @@ export function dueJobIds(db: Kysely<Database>, types: string[], now: string, li
 const PRUNE_PER_SWEEP = 5_000;
 
 /**
- * Finished jobs due more than a day ago, a bounded number per sweep: one range of jobs_claim_idx per type. Asking
+ * Finished jobs due more than a day ago (of `types`, not empty), a bounded number per sweep: one range of
+ * jobs_claim_idx per type. Asking
  * for `updated_at` instead read every done job in the table every five seconds (~80 ms at a million a day).
  */
 export function finishedJobIds(db: Kysely<Database>, types: string[], before: string) {
@@ -353,7 +358,7 @@ export function finishedJobIds(db: Kysely<Database>, types: string[], before: st
     .selectFrom('jobs')
     .select('id')
     .where('status', '=', 'done')
-    .where('type', 'in', types.length ? types : [''])
+    .where('type', 'in', types)
     .where('run_at', '<', before)
     .limit(PRUNE_PER_SWEEP);
 }

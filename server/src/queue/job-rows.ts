@@ -16,6 +16,7 @@ export async function insertJob(trx: Kysely<Database>, row: JobsTable): Promise<
   await insertJobQuery.execute(trx, row);
 }
 
+/** A new pending job row; `enqueue` inserts it, callers writing it in a combined statement build it here. */
 export function newJobRow(type: string, payload: unknown, opts: EnqueueOptions = {}): JobsTable {
   const now = nowIso();
   return {
