@@ -19,27 +19,29 @@ export interface IngestResult {
   test?: boolean;
 }
 
-type EventRow = WebhookEventsTable;
-
 const EVENT_COLUMNS = ['id', 'connection_id', 'provider', 'event_id', 'event_type', 'status', 'effect', 'received_at', 'processed_at', 'error'] as const satisfies readonly (keyof WebhookEventsTable)[];
 const insertEvent = prepared<WebhookEventsTable, { id: string }>(EVENT_COLUMNS, (db, row) =>
   db.insertInto('webhook_events').values(row).onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing()).returning('id'),
 );
 
 /** SQLite: event and job in the group committer's shared transaction. */
-async function storeInTransaction(trx: Transaction<Database>, row: EventRow, job: JobsTable, touchLastEvent: () => boolean): Promise<boolean> {
+async function storeInTransaction(trx: Transaction<Database>, row: WebhookEventsTable, job: JobsTable, touchLastEvent: () => boolean): Promise<boolean> {
   const inserted = await insertEvent.execute(trx, row);
   if (inserted.rows.length === 0) return false;
   await insertJob(trx, job);
-  if (touchLastEvent()) await trx.updateTable('pos_connections').set({ last_event_at: row.received_at }).where('id', '=', row.connection_id).execute();
+  if (touchLastEvent()) await writeLastEventAt(trx, row.connection_id, row.received_at);
   return true;
+}
+
+function writeLastEventAt(db: Kysely<Database>, connectionId: string, at: string): Promise<unknown> {
+  return db.updateTable('pos_connections').set({ last_event_at: at }).where('id', '=', connectionId).execute();
 }
 
 /**
  * PostgreSQL: one autocommitted statement — the job is inserted only if the event was (data-modifying
  * CTE) — so a webhook costs one round trip instead of BEGIN, two inserts and COMMIT.
  */
-async function storeInOneStatement(db: Kysely<Database>, row: EventRow, job: JobsTable): Promise<boolean> {
+async function storeInOneStatement(db: Kysely<Database>, row: WebhookEventsTable, job: JobsTable): Promise<boolean> {
   const columns = Object.keys(job) as (keyof JobsTable & string)[];
   const inserted = await db
     .with('e', (qb) => qb.insertInto('webhook_events').values(row).onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing()).returning('id'))
@@ -121,7 +123,7 @@ export class WebhookIngestor {
     const touch = () => this.shouldTouchLastEvent(conn.id);
     if (this.ctx.db.dialect !== 'postgres') return this.ctx.db.writer.run((trx) => storeInTransaction(trx, row, job, touch));
     const inserted = await storeInOneStatement(this.ctx.db.kysely, row, job);
-    if (inserted && touch()) await this.ctx.db.kysely.updateTable('pos_connections').set({ last_event_at: now }).where('id', '=', conn.id).execute();
+    if (inserted && touch()) await writeLastEventAt(this.ctx.db.kysely, conn.id, now);
     return inserted;
   }
 
