@@ -38,16 +38,14 @@ export async function emitEvent(ctx: AppContext, input: EmitInput, trx?: Transac
   return result;
 }
 
-// Asked for every sale stored from a POS webhook, so compiled once.
+// Asked for every sale stored from a POS webhook, so compiled once. A test event picks its one endpoint from these.
 const enabledEndpoints = prepared<{ businessId: string }, { id: string; event_types: string; ordered: number }>(['businessId'], (db, p) =>
   db.selectFrom('webhook_endpoints').select(['id', 'event_types', 'ordered']).where('business_id', '=', p.businessId).where('enabled', '=', 1).orderBy('id'),
 );
 
 async function emitInTransaction(ctx: AppContext, trx: Transaction<Database>, input: EmitInput): Promise<EmitResult> {
-  const found = input.endpointId
-    ? await trx.selectFrom('webhook_endpoints').select(['id', 'event_types', 'ordered']).where('business_id', '=', input.businessId).where('enabled', '=', 1).where('id', '=', input.endpointId).execute()
-    : (await enabledEndpoints.execute(trx, { businessId: input.businessId })).rows;
-  const endpoints = found.filter((e) => input.endpointId || (JSON.parse(e.event_types) as string[]).includes(input.type));
+  const { rows } = await enabledEndpoints.execute(trx, { businessId: input.businessId });
+  const endpoints = rows.filter((e) => (input.endpointId ? e.id === input.endpointId : (JSON.parse(e.event_types) as string[]).includes(input.type)));
   if (endpoints.length === 0) return { eventId: null, deliveryIds: [] };
   const data = typeof input.data === 'function' ? await input.data() : input.data;
   if (!data) return { eventId: null, deliveryIds: [] };
