@@ -47,8 +47,6 @@ export class GroupCommitter {
 
   run<T>(op: WriteOp<T>): Promise<T> {
     if (this.dialect === 'postgres') return this.db.transaction().execute(op);
-    // After a failed WAL sync nothing may be written: a write committed but refused would be retried and doubled.
-    if (this.wal?.failure) return Promise.reject(this.wal.failure);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ op: op as WriteOp<unknown>, resolve: resolve as (v: unknown) => void, reject });
       if (!this.flushing) {
@@ -75,6 +73,7 @@ export class GroupCommitter {
   }
 
   private async commitBatch(batch: Pending[]): Promise<void> {
+    // After a failed WAL sync nothing may be written: a write committed but refused would be retried and doubled.
     if (this.wal?.failure) {
       for (const item of batch) item.reject(this.wal.failure);
       return;
