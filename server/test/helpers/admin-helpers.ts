@@ -1,21 +1,17 @@
 import { expect } from 'vitest';
 import { ERRORS } from '../../src/core/errors.js';
 import type { TestPlatform } from './platform.js';
-import { approveBusiness, luhnDigit } from './fixtures.js';
+import { approveBusiness, validOrgNumber } from './fixtures.js';
 
 type Res = { status: number; body: any; text: string; headers: Headers };
 
-let seq = Math.floor(Math.random() * 900_000);
-
 /**
  * A valid, unique organisationsnummer for a legal entity: first two digits ≥ 10 and the "month"
- * digits ≥ 20 (the number series rule the validator enforces), Luhn check digit last.
- * (fixtures.validOrgNumber can produce a third digit of 0/1, which the series rule rejects.)
+ * digits ≥ 20 (the number series rule the validator enforces), Luhn check digit last. From
+ * fixtures.validOrgNumber's sequence, shared with the other helpers so they never collide.
  */
 export function orgNumber(): string {
-  seq = (seq + 1) % 1_000_000;
-  const body = `556${String(seq).padStart(6, '0')}`;
-  return `${body.slice(0, 6)}-${body.slice(6)}${luhnDigit(body)}`;
+  return validOrgNumber();
 }
 
 /** The same digits with the last (check) digit changed. */

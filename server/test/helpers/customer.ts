@@ -27,6 +27,16 @@ export async function startSession(p: TestPlatform, by: { qrToken?: string; stor
   };
 }
 
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * `text` with UUIDs and the given random ids (e.g. a sale's paymentId) blanked out, for "no phone
+ * number leaked" checks: random ids can hold the phone's digits by chance; any real field keeps them.
+ */
+export function withoutRandomIds(text: string, ...ids: string[]): string {
+  return ids.reduce((t, id) => t.replaceAll(id, '<id>'), text.replace(UUID, '<uuid>'));
+}
+
 export async function locationQr(p: TestPlatform, c: ConnectionSetup): Promise<{ qrToken: string; storeCode: string }> {
   const res = await p.admin('GET', `/admin/businesses/${c.businessId}/locations/${c.locationId}`);
   return { qrToken: res.body.qrToken, storeCode: res.body.storeCode };

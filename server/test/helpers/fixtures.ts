@@ -1,11 +1,15 @@
 import type { TestPlatform } from './platform.js';
 
-let orgSeq = 0;
+// The one org-number sequence of this test process: validOrgNumber(), admin-helpers.orgNumber() and
+// webhook-helpers.safeOrgNumber() all draw from it, so no two calls give the same number (a unique
+// column). It starts above the 556000-…/556016-… numbers tests write out literally.
+let orgSeq = 100_000;
 
 /** A valid, unique Swedish organisationsnummer (Luhn check digit computed). */
-export function validOrgNumber(seed = Date.now() + orgSeq++): string {
+export function validOrgNumber(): string {
+  if (orgSeq > 999_999) throw new Error('validOrgNumber: sequence exhausted'); // never wrap into a repeat
   // 556… is the aktiebolag series; the third digit must be ≥ 2 for organisations.
-  const body = `556${String(Math.abs(seed) % 1_000_000).padStart(6, '0')}`;
+  const body = `556${String(orgSeq++).padStart(6, '0')}`;
   return `${body.slice(0, 6)}-${body.slice(6)}${luhnDigit(body)}`;
 }
 

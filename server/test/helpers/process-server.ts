@@ -72,9 +72,23 @@ export interface ServerProcess {
 
 /**
  * Spawns the real server (`node --import tsx src/main.ts`, no build needed in a fresh clone) and
- * resolves once the start-up banner says it is listening.
+ * resolves once the start-up banner says it is listening. freePort() only saw env.PORT free: another
+ * test process can bind it first (or take it while a SIGKILLed server is down). Then the start fails
+ * with EADDRINUSE and is retried on a fresh port, written back to env.PORT so later restarts with the
+ * same env use it too; callers must talk to the returned baseUrl.
  */
-export async function startServerProcess(env: Record<string, string>, label = 'server'): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, label = 'server', tries = 5): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnServer(env, label);
+    } catch (err) {
+      if (attempt >= tries || !(err instanceof Error) || !err.message.includes('EADDRINUSE')) throw err;
+      env.PORT = String(await freePort());
+    }
+  }
+}
+
+async function spawnServer(env: Record<string, string>, label: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: serverDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const append = (chunk: Buffer) => {
@@ -91,7 +105,8 @@ export async function startServerProcess(env: Record<string, string>, label = 's
       if (m) resolve(m[1]!);
     });
     child.stderr!.on('data', append);
-    void exited.then((code) => reject(new Error(`${label} exited (${code}) before listening:\n${out.slice(-4000)}`)));
+    // 'close', not 'exit': only then is all stderr in (the EADDRINUSE retry above looks for it).
+    child.once('close', (code) => reject(new Error(`${label} exited (${code}) before listening:\n${out.slice(-4000)}`)));
   });
   let killedByTest = false;
   return {

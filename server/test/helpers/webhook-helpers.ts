@@ -9,18 +9,14 @@ import { startPlatform } from '../../src/platform.js';
 import { createLogger } from '../../src/core/logger.js';
 import { backend, httpClient, TEST_ADMIN_TOKEN, TEST_PUBLIC_BASE_URL, type TestPlatform } from './platform.js';
 import type { SignedWebhook } from './pos-payloads.js';
-import { createBusiness, luhnDigit, setupConnection, type ConnectionSetup } from './fixtures.js';
+import { createBusiness, setupConnection, validOrgNumber, type ConnectionSetup } from './fixtures.js';
 
 export type Provider = 'square' | 'shopify' | 'zettle';
 export const PROVIDERS: Provider[] = ['square', 'shopify', 'zettle'];
 
-/**
- * A valid organisationsnummer: fixtures.validOrgNumber() can produce a third digit of 0/1, which
- * the number-series check rejects (~20% of calls), so webhook tests make their own.
- */
+/** A valid, unique organisationsnummer: fixtures.validOrgNumber's sequence, shared with the other helpers. */
 export function safeOrgNumber(): string {
-  const digits = `55${2 + Math.floor(Math.random() * 8)}${String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0')}`;
-  return `${digits.slice(0, 6)}-${digits.slice(6)}${luhnDigit(digits)}`;
+  return validOrgNumber();
 }
 
 /** setupConnection() on a business created with a safe org number (unless one is given). */

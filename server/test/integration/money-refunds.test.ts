@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DateTime } from 'luxon';
 import { backendUnavailable, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { setupConnection, type ConnectionSetup } from '../helpers/fixtures.js';
 import { ingestSale, locationQr, RICH_FEEDBACK_SV, startSession } from '../helpers/customer.js';
 import { squareRefund } from '../helpers/pos-payloads.js';
+import { awayFromStockholmBoundary, BOUNDARY_MARGIN_MS, stockholmMonth } from '../helpers/stockholm-clock.js';
 
 /**
  * Refund claw-back (issue 4): when the POS later reports a refund of a rewarded purchase the reward
@@ -27,18 +27,19 @@ describe.skipIf(backendUnavailable)('money: refund claw-back and statements', ()
   let p: TestPlatform;
   let c: ConnectionSetup;
   let qrToken: string;
-  const month = DateTime.now().setZone('Europe/Stockholm').toFormat('yyyy-MM');
   // What this business was charged and credited, tracked by hand alongside the server.
   const expectedRewards: number[] = [];
   const expectedCollected: number[] = [];
 
   beforeAll(async () => {
+    // The statement test checks every reward this file books against one Stockholm month.
+    await awayFromStockholmBoundary();
     p = await startTestPlatform({ ENABLE_FRAUD_DETECTION: 'false' });
     c = await setupConnection(p, 'square');
     // On the paid plan from the start: trial feedback would carry no commission (see the statement test below).
     expect((await p.admin('POST', `/admin/businesses/${c.businessId}/trial/activate`)).status).toBe(200);
     ({ qrToken } = await locationQr(p, c));
-  });
+  }, BOUNDARY_MARGIN_MS + 60_000);
   afterAll(async () => p?.stop());
 
   async function earn(amountMinor: number, phone: string | null) {
@@ -183,7 +184,11 @@ describe.skipIf(backendUnavailable)('money: refund claw-back and statements', ()
   });
 
   it('the monthly statement (JSON, CSV, PDF) matches the ledger: rewards, reversals, 20 % commission, 25 % VAT', async () => {
-    const rows = await p.ctx.db.kysely.selectFrom('ledger_entries').select(['txn_id', 'account', 'amount_minor', 'kind']).where('business_id', '=', c.businessId).execute();
+    const rows = await p.ctx.db.kysely.selectFrom('ledger_entries').select(['txn_id', 'account', 'amount_minor', 'kind', 'created_at']).where('business_id', '=', c.businessId).execute();
+    // The statement's month is the one the rows were booked in (not the one the file loaded in).
+    const months = [...new Set(rows.map((e) => stockholmMonth(e.created_at)))];
+    expect(months).toHaveLength(1);
+    const month = months[0]!;
     const expense = `business:${c.businessId}:rewards_expense`;
     const writeoff = `business:${c.businessId}:reversal_writeoff`;
     const rewards = rows.filter((e) => e.kind === 'reward' && e.account === expense).reduce((s, e) => s + e.amount_minor, 0);

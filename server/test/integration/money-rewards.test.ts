@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUnavailable, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { setupConnection, type ConnectionSetup } from '../helpers/fixtures.js';
 import { ingestSale, locationQr, RICH_FEEDBACK_SV, startSession } from '../helpers/customer.js';
+import { awayFromStockholmBoundary, BOUNDARY_MARGIN_MS } from '../helpers/stockholm-clock.js';
 
 /**
  * Reward amounts end to end (issue 4): tiers interpolated on the POS amount, minimum purchase,
@@ -123,6 +124,8 @@ describe.skipIf(backendUnavailable)('money: reward computation over HTTP', () =>
   });
 
   it("the business's monthly budget caps the second reward and exhausts the third", async () => {
+    // The budget is per Stockholm month: all three rewards must fall in the same one.
+    await awayFromStockholmBoundary();
     const s = await shop();
     const patch = await p.admin('PATCH', `/admin/businesses/${s.c.businessId}/settings`, { rewards: { monthlyBudgetMinor: 3_000 } });
     expect(patch.status, patch.text).toBe(200);
@@ -144,9 +147,11 @@ describe.skipIf(backendUnavailable)('money: reward computation over HTTP', () =>
 
     const spent = await p.ctx.db.kysely.selectFrom('rewards').select(['amount_minor']).where('business_id', '=', s.c.businessId).execute();
     expect(spent.reduce((sum, r) => sum + r.amount_minor, 0)).toBe(3_000);
-  });
+  }, BOUNDARY_MARGIN_MS + 30_000);
 
   it('the per-customer daily cap is applied when the phone number is registered', async () => {
+    // The cap is per Stockholm day: all three rewards must fall in the same one.
+    await awayFromStockholmBoundary();
     const s = await shop();
     const patch = await p.admin('PATCH', `/admin/businesses/${s.c.businessId}/settings`, { rewards: { perCustomerDailyCapMinor: 3_000 } });
     expect(patch.status, patch.text).toBe(200);
@@ -177,7 +182,7 @@ describe.skipIf(backendUnavailable)('money: reward computation over HTTP', () =>
     const hash = (await p.ctx.db.kysely.selectFrom('feedback_sessions').select('phone_hash').where('id', '=', first.session.sessionId).executeTakeFirstOrThrow()).phone_hash!;
     const payable = await p.ctx.db.kysely.selectFrom('ledger_entries').select(['amount_minor']).where('account', '=', `customer:${hash}:payable`).execute();
     expect(0 - payable.reduce((sum, e) => sum + e.amount_minor, 0)).toBe(3_000);
-  });
+  }, BOUNDARY_MARGIN_MS + 30_000);
 
   it('the ledger balances: every transaction and the whole ledger sum to zero', async () => {
     const rows = await p.ctx.db.kysely.selectFrom('ledger_entries').select(['txn_id', 'amount_minor']).execute();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DateTime } from 'luxon';
 import { backendUnavailable, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { setupConnection, type ConnectionSetup } from '../helpers/fixtures.js';
 import { CONSENT, ingestSale, locationQr, RICH_FEEDBACK_SV, startSession } from '../helpers/customer.js';
+import { awayFromStockholmBoundary, BOUNDARY_MARGIN_MS, stockholmMonth } from '../helpers/stockholm-clock.js';
 import { CONSENT_VERSION } from '../../src/feedback/consent.js';
 
 /**
@@ -18,7 +18,6 @@ describe.skipIf(backendUnavailable)('consent and trial', () => {
   let p: TestPlatform;
   let c: ConnectionSetup;
   let loc: { qrToken: string; storeCode: string };
-  const month = DateTime.now().setZone('Europe/Stockholm').toFormat('yyyy-MM');
 
   beforeAll(async () => {
     p = await startTestPlatform({ ENABLE_FRAUD_DETECTION: 'false', TRIAL_FEEDBACKS: '2', TRIAL_DAYS: '30' });
@@ -70,6 +69,8 @@ describe.skipIf(backendUnavailable)('consent and trial', () => {
   });
 
   it('trial feedback is rewarded but commission-free; afterwards no reward until the plan is activated', async () => {
+    // The statement is per Stockholm month: the rewards below must all fall in the one it is asked for.
+    await awayFromStockholmBoundary();
     const first = await earn(10_000, '070-111 22 01');
     const second = await earn(12_000, '070-111 22 02');
     expect(first.reward.amountMinor).toBeGreaterThan(0);
@@ -98,6 +99,7 @@ describe.skipIf(backendUnavailable)('consent and trial', () => {
     const paid = await earn(20_000, '070-111 22 03');
     expect(paid.reward.amountMinor).toBeGreaterThan(0);
 
+    const month = stockholmMonth(); // after the rows are written, not when the file loaded
     const statement = await p.admin('GET', `/admin/businesses/${c.businessId}/statements/${month}`);
     expect(statement.status, statement.text).toBe(200);
     const free = first.reward.amountMinor + second.reward.amountMinor;
@@ -110,7 +112,7 @@ describe.skipIf(backendUnavailable)('consent and trial', () => {
     expect(statement.body.commissionBands).toHaveLength(3);
     const csv = await p.admin('GET', `/admin/businesses/${c.businessId}/statements/${month}/statement.csv`);
     expect(csv.text).toContain(`;Varav provisionsfritt (provperiod);;${kr(free)}\r\n`);
-  });
+  }, BOUNDARY_MARGIN_MS + 30_000);
 
   it('extending a trial adds days or feedbacks (audited); bad input is 400', async () => {
     const other = await setupConnection(p, 'square');

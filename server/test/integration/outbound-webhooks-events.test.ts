@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { setupConnection } from '../helpers/fixtures.js';
-import { ingestSale, locationQr, RICH_FEEDBACK_SV, startSession } from '../helpers/customer.js';
+import { ingestSale, locationQr, RICH_FEEDBACK_SV, startSession, withoutRandomIds } from '../helpers/customer.js';
 import { TestReceiver } from '../helpers/webhook-receiver.js';
 import { deliveryCounts } from '../../src/delivery/counts.js';
 
@@ -59,6 +59,6 @@ describe('outbound events from the feedback loop', () => {
     while ((await deliveryCounts(p.ctx.db, c.businessId)).delivered < 4 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 25));
     expect(await deliveryCounts(p.ctx.db, c.businessId)).toEqual({ events: 4, deliveries: 4, pending: 0, inFlight: 0, delivered: 4, dead: 0, attempts: 4 });
     // No personal data leaves: the customer's phone number is in no event.
-    expect(JSON.stringify(events)).not.toMatch(/70765|7654321|765 43 21/);
+    expect(withoutRandomIds(JSON.stringify(events), sale.paymentId)).not.toMatch(/70765|7654321|765 43 21/);
   });
 });

@@ -11,7 +11,8 @@ const ENV = {
   OUTBOUND_WEBHOOK_BACKOFF_BASE_MS: '10',
   OUTBOUND_WEBHOOK_BACKOFF_MAX_MS: '60',
   OUTBOUND_WEBHOOK_MAX_ATTEMPTS: '5',
-  OUTBOUND_WEBHOOK_TIMEOUT_MS: '400',
+  // Long enough that a stalled CI machine's 200 is not recorded as a timeout; the hang case still times out.
+  OUTBOUND_WEBHOOK_TIMEOUT_MS: '2000',
   OUTBOUND_WEBHOOK_BREAKER_THRESHOLD: '3',
   OUTBOUND_WEBHOOK_BREAKER_HALF_OPEN_MS: '300',
 };
@@ -193,25 +194,41 @@ describe('delivery', () => {
     expect(typeof all.body.replayed).toBe('number');
   });
 
-  it('opens the circuit after consecutive failures: deliveries wait uncounted, then go when it closes', async () => {
-    const { r, ep, base } = await endpointWith();
-    r.always({ status: 500 });
-    const { deliveryId } = await sendTest(base);
-    const deadline = Date.now() + 15_000;
-    while ((await p.admin('GET', base)).body.circuitState !== 'open') {
-      if (Date.now() > deadline) throw new Error('circuit never opened');
-      await new Promise((res) => setTimeout(res, 20));
-    }
-    expect(p.delivery.runtime.breakers.state(ep.id)).not.toBe('closed');
-    const metrics = (await p.api('GET', '/metrics')).text;
-    expect(metrics).toMatch(new RegExp(`webhook_endpoint_circuit_state\\{endpoint_id="${ep.id}"\\} [12]`));
-    r.always({ status: 200 });
-    const row = await waitDelivery(deliveryId, 'delivered');
-    // Three failures opened it; the next call was the half-open trial. Postponements are not attempts.
-    expect(row.attempts).toBe(4);
-    const attempts = (await p.admin('GET', `${base}/attempts?deliveryId=${deliveryId}`)).body.items;
-    expect(attempts).toHaveLength(4);
-    await r.waitFor(() => p.delivery.runtime.breakers.state(ep.id) === 'closed');
+  describe('with a 3 s half-open window', () => {
+    // Its own platform: the test must see 'open', read /metrics and switch the receiver before the
+    // half-open trial, which a stall would beat at 300 ms; the other tests keep the fast window.
+    let main: [TestPlatform, string];
+    let own: TestPlatform | undefined;
+    beforeAll(async () => {
+      main = [p, businessId];
+      p = own = await startTestPlatform({ ...ENV, OUTBOUND_WEBHOOK_BREAKER_HALF_OPEN_MS: '3000' });
+      businessId = (await createBusiness(p, { orgNumber: safeOrgNumber() })).id;
+    });
+    afterAll(async () => {
+      [p, businessId] = main;
+      await own?.stop();
+    });
+
+    it('opens the circuit after consecutive failures: deliveries wait uncounted, then go when it closes', async () => {
+      const { r, ep, base } = await endpointWith();
+      r.always({ status: 500 });
+      const { deliveryId } = await sendTest(base);
+      const deadline = Date.now() + 15_000;
+      while ((await p.admin('GET', base)).body.circuitState !== 'open') {
+        if (Date.now() > deadline) throw new Error('circuit never opened');
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      expect(p.delivery.runtime.breakers.state(ep.id)).not.toBe('closed');
+      const metrics = (await p.api('GET', '/metrics')).text;
+      expect(metrics).toMatch(new RegExp(`webhook_endpoint_circuit_state\\{endpoint_id="${ep.id}"\\} [12]`));
+      r.always({ status: 200 });
+      const row = await waitDelivery(deliveryId, 'delivered');
+      // Three failures opened it; the next call was the half-open trial. Postponements are not attempts.
+      expect(row.attempts).toBe(4);
+      const attempts = (await p.admin('GET', `${base}/attempts?deliveryId=${deliveryId}`)).body.items;
+      expect(attempts).toHaveLength(4);
+      await r.waitFor(() => p.delivery.runtime.breakers.state(ep.id) === 'closed');
+    });
   });
 
   it('ordered endpoints deliver in creation order even when the first needs retries', async () => {

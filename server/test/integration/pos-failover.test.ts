@@ -116,7 +116,7 @@ describe.skipIf(backendUnavailable)('POS endpoint failover and admin', () => {
 
     const back = await p.admin('POST', '/admin/pos/failover', { provider: 'square', reason: 'provider confirmed the fix', target: 'primary' });
     expect(back.body).toMatchObject({ from: 'secondary', to: 'primary' });
-    const audit = await p.ctx.db.kysely.selectFrom('audit_log').selectAll().where('action', '=', 'pos.failover').execute();
+    const audit = await p.ctx.db.kysely.selectFrom('audit_log').selectAll().where('action', '=', 'pos.failover').orderBy('id').execute(); // UUIDv7 ids: insertion order
     expect(audit.map((a) => JSON.parse(a.details!))).toEqual([{ from: 'primary', to: 'secondary', reason: 'primary_endpoint_down in Stockholm' }, { from: 'secondary', to: 'primary', reason: 'provider confirmed the fix' }]);
 
     const dr = await p.admin('GET', '/admin/disaster-recovery/status');

@@ -7,7 +7,8 @@ import { createMetrics } from '../../src/ops/metrics.js';
 import type { PosProvider } from '../../src/pos/providers/types.js';
 
 export function testSyncConfig(env: Record<string, string> = {}): PosSyncConfig {
-  return posSyncConfig(configSchema.parse({ POS_API_RETRY_BASE_MS: '5', POS_API_TIMEOUT_MS: '400', POS_BREAKER_FAILURES: '2', ...env }));
+  // A 1.5 s timeout: a stalled machine's normal answer must not count as a timeout (and an extra retry).
+  return posSyncConfig(configSchema.parse({ POS_API_RETRY_BASE_MS: '5', POS_API_TIMEOUT_MS: '1500', POS_BREAKER_FAILURES: '2', ...env }));
 }
 
 /** A client over the given endpoint URLs per provider, recording every switch. */

@@ -61,7 +61,8 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashResult>
     const conns = await setupConnections(server.baseUrl, 2);
     await registerReceiverEndpoints(server.baseUrl, conns.map((c) => c.businessId), receiver);
     const events = planEvents(conns, opts.events, rand, `c${opts.backend}${opts.seed}`);
-    const baseUrl = server.baseUrl;
+    // Clients follow the server: a restart keeps its port unless another process took it meanwhile.
+    let baseUrl = server.baseUrl;
     progress(`${opts.backend}: server up, ${events.length} events planned`);
     let acked = 0;
     const deadline = Date.now() + opts.sendBudgetMs;
@@ -79,6 +80,7 @@ export async function runCrashScenario(opts: CrashOptions): Promise<CrashResult>
       server = null;
       const restartAt = Date.now();
       server = await startServerProcess(env, 'restarted crash server');
+      baseUrl = server.baseUrl;
       restartMs.push(Date.now() - restartAt);
       progress(`restarted as ${server.pid} in ${Date.now() - restartAt} ms`);
       processes.push(server);
