@@ -7,7 +7,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { JobQueue } from './queue/job-queue.js';
 import { servingRequests } from './http/in-flight.js';
 import { createLogger, type Logger } from './core/logger.js';
-import { createMetrics, addCollectedGauge } from './ops/metrics.js';
+import { createMetrics, addCollectedGauge, addCheckpointGauges } from './ops/metrics.js';
 import { StartupPhases } from './ops/startup.js';
 import { buildApp } from './http/app.js';
 import type { AppContext, AppServices } from './http/context.js';
@@ -63,7 +63,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
   startup.mark('config');
   const metrics = createMetrics();
   const dialect = config.database.kind;
-  const db = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous, onQuery: (ms) => metrics.dbQueryDuration.observe({ dialect }, ms / 1000) });
+  const db = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous, onQuery: (ms) => metrics.dbQueryDuration.observe({ dialect }, ms / 1000), onWarning: (message) => log.warn(message) });
   startup.mark('database_open');
   const applied = await migrateToLatest(db);
   startup.mark('migrations');
@@ -75,6 +75,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
     const d = await queue.depth();
     for (const [status, n] of Object.entries(d)) set({ status }, n);
   });
+  addCheckpointGauges(metrics, db.checkpoints);
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const app = await buildApp(ctx, { redis });
   queue.yieldWhile(servingRequests(app.server));

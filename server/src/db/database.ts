@@ -8,6 +8,7 @@ import type { DatabaseTarget } from '../config/load.js';
 import type { Database } from './schema.js';
 import { GroupCommitter } from './group-commit.js';
 import { fdatasyncFile, WalSync } from './wal-sync.js';
+import { BackgroundCheckpointer, type CheckpointStats } from './checkpointer.js';
 import { lazyRequire, once } from '../core/lazy.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -20,6 +21,8 @@ export interface Db {
   ping(): Promise<number>;
   integrityCheck(): Promise<{ ok: boolean; details: string[] }>;
   close(): Promise<void>;
+  /** SQLite file databases: the background WAL checkpointer's counters (db/checkpointer.ts). */
+  checkpoints?: CheckpointStats;
 }
 
 export interface OpenOptions {
@@ -27,6 +30,10 @@ export interface OpenOptions {
   poolSize?: number;
   /** Called with every query's duration in milliseconds (for the db_query_duration_seconds metric). */
   onQuery?: (ms: number) => void;
+  /** SQLite: checkpoint the WAL on a worker thread (default for file databases; false keeps SQLite's own). */
+  backgroundCheckpoints?: boolean;
+  /** Problems worth an operator's attention that do not stop the database (the checkpoint thread failing). */
+  onWarning?: (message: string) => void;
 }
 
 function queryLogger(opts: OpenOptions): KyselyConfig['log'] {
@@ -106,6 +113,7 @@ export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db
   if (target.kind === 'sqlite') {
     const { kysely, raw } = openSqlite(target.file, opts);
     const writer = new GroupCommitter(kysely, 'sqlite', walSyncFor(target.file, opts));
+    const checkpointer = checkpointerFor(target.file, raw, kysely, opts);
     return {
       kysely,
       dialect: 'sqlite',
@@ -119,8 +127,11 @@ export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db
         if (fk.length > 0) details.push(`${fk.length} foreign key violations`);
         return { ok: details.length === 0, details };
       },
-      close: () => {
+      checkpoints: checkpointer?.stats,
+      close: async () => {
         writer.closing();
+        // The thread's connection closes first: the writer's close is then the last and checkpoints the rest.
+        await checkpointer?.stop();
         return kysely.destroy();
       },
     };
@@ -147,6 +158,13 @@ function walSyncFor(file: string, opts: OpenOptions): WalSync | null {
   // SQLite keeps the WAL beside the real file when the database path is a symlink.
   const wal: WalSync = new WalSync(fdatasyncFile(`${realpathSync(file)}-wal`, () => wal.closing));
   return wal;
+}
+
+function checkpointerFor(file: string, raw: SqliteDatabase.Database, kysely: Kysely<Database>, opts: OpenOptions): BackgroundCheckpointer | null {
+  if (file === ':memory:' || opts.backgroundCheckpoints === false) return null;
+  // The catch-up goes through Kysely's connection queue, so it never runs inside another request's transaction.
+  const catchUp = async () => void (await sql.raw('pragma wal_checkpoint(PASSIVE)').execute(kysely));
+  return new BackgroundCheckpointer(file, raw, catchUp, { onWarning: opts.onWarning });
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {

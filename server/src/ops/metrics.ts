@@ -1,4 +1,5 @@
 import client from 'prom-client';
+import type { CheckpointStats } from '../db/checkpointer.js';
 
 /** One registry per app instance, so tests can build several apps in one process. */
 export function createMetrics() {
@@ -83,5 +84,16 @@ export function addCollectedGauge(metrics: Metrics, name: string, help: string, 
     async collect() {
       await collect((labels, v) => this.set(labels, v));
     },
+  });
+}
+
+/** SQLite's background WAL checkpointer (db/checkpointer.ts); nothing on PostgreSQL or :memory:. */
+export function addCheckpointGauges(metrics: Metrics, stats: CheckpointStats | undefined): void {
+  if (!stats) return;
+  addCollectedGauge(metrics, 'sqlite_wal_pages', 'Pages in the SQLite WAL at the last background checkpoint', [], async (set) => set({}, stats.walPages));
+  addCollectedGauge(metrics, 'sqlite_checkpoint_thread_up', '1 while WAL checkpoints run on their own thread; 0 after it failed (SQLite checkpoints inside COMMIT)', [], async (set) => set({}, stats.running ? 1 : 0));
+  addCollectedGauge(metrics, 'sqlite_wal_checkpoints', 'WAL checkpoints since start: by the thread, or finished by the writer once the WAL outgrew the catch-up size', ['by'], async (set) => {
+    set({ by: 'thread' }, stats.background);
+    set({ by: 'writer' }, stats.catchUps);
   });
 }

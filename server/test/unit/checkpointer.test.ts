@@ -1,0 +1,125 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/database.js';
+import { BackgroundCheckpointer } from '../../src/db/checkpointer.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'kvittra-ckpt-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const fileFor = (name: string) => path.join(dir, `${name}.sqlite`);
+
+async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Rows that reached the database file itself: a copy of the file without its WAL, opened on its own. */
+function rowsInMainFile(file: string): number {
+  const copy = `${file}.copy-${Date.now()}`;
+  copyFileSync(file, copy);
+  const db = new SqliteDatabase(copy, { readonly: true });
+  try {
+    const hasTable = db.prepare("select count(*) as n from sqlite_master where name = 't'").get() as { n: number };
+    return hasTable.n ? (db.prepare('select count(*) as n from t').get() as { n: number }).n : 0;
+  } finally {
+    db.close();
+    rmSync(copy, { force: true });
+  }
+}
+
+function rawWalDatabase(file: string) {
+  const raw = new SqliteDatabase(file);
+  raw.pragma('journal_mode = WAL');
+  raw.exec('create table t (id integer primary key, body text not null)');
+  return raw;
+}
+
+describe('background WAL checkpoints', () => {
+  it('the writer never checkpoints inside COMMIT; the thread copies what was committed into the database file', async () => {
+    const file = fileFor('copies');
+    const db = openDatabase({ kind: 'sqlite', file });
+    try {
+      const setting = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db.kysely);
+      expect(setting.rows[0]!.wal_autocheckpoint).toBe(0);
+      await db.writer.run((trx) => sql`create table t (id integer primary key, body text not null)`.execute(trx));
+      for (let i = 0; i < 20; i++) await db.writer.run((trx) => sql`insert into t (body) values (${'x'.repeat(2_000)})`.execute(trx));
+      // The thread reports after its checkpoint, so the rows can be in the file a moment before the count moves.
+      await until(() => rowsInMainFile(file) === 20 && db.checkpoints!.background > 0, 'the rows to reach the database file');
+      expect(db.checkpoints!.running).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('closing stops the thread first, so the last connection checkpoints the rest and removes the WAL', async () => {
+    const file = fileFor('close');
+    const db = openDatabase({ kind: 'sqlite', file });
+    await db.writer.run((trx) => sql`create table t (id integer primary key, body text not null)`.execute(trx));
+    await db.writer.run((trx) => sql`insert into t (body) values ('kept')`.execute(trx));
+    await db.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(db.checkpoints!.running).toBe(false);
+    expect(rowsInMainFile(file)).toBe(1);
+  });
+
+  it('a WAL grown past catchUpPages under sustained writes is finished by the writer and starts over', async () => {
+    const file = fileFor('catch-up');
+    const raw = rawWalDatabase(file);
+    let writerCheckpoints = 0;
+    const cp = new BackgroundCheckpointer(file, raw, async () => {
+      writerCheckpoints += 1;
+      raw.pragma('wal_checkpoint(PASSIVE)');
+    }, { intervalMs: 5, catchUpPages: 64 });
+    try {
+      // The thread takes a moment to start; what is written before is not what this test is about.
+      await until(() => cp.stats.background > 0, 'the thread to start');
+      const insert = raw.prepare('insert into t (body) values (?)');
+      const pageSize = raw.pragma('page_size', { simple: true }) as number;
+      // ~4 000 pages in small transactions, never pausing long enough for the thread to copy everything.
+      for (let i = 0; i < 2_000; i++) {
+        raw.transaction(() => insert.run('y'.repeat(pageSize * 2)))();
+        if (i % 20 === 0) await new Promise((r) => setImmediate(r));
+        if (i % 200 === 0) await new Promise((r) => setTimeout(r, 6));
+      }
+      // Without the writer's catch-up the WAL would hold every page written (≥ 16 MB); it started over instead.
+      const walBytes = statSync(`${file}-wal`).size;
+      expect(walBytes).toBeLessThan((2_000 * 2 * pageSize) / 4);
+      expect(cp.stats.catchUps).toBeGreaterThan(0);
+      expect(writerCheckpoints).toBe(cp.stats.catchUps);
+    } finally {
+      await cp.stop();
+      raw.close();
+    }
+  });
+
+  it('when the thread fails, SQLite checkpoints inside COMMIT again and the operator is told', async () => {
+    const file = fileFor('fallback');
+    const raw = rawWalDatabase(file);
+    const warnings: string[] = [];
+    // The thread cannot open a database that does not exist (fileMustExist) and dies at once.
+    const cp = new BackgroundCheckpointer(path.join(dir, 'missing', 'nope.sqlite'), raw, async () => undefined, { onWarning: (m) => warnings.push(m), fallbackAutocheckpoint: 1234 });
+    expect(raw.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    await until(() => !cp.stats.running, 'the fallback');
+    expect(raw.pragma('wal_autocheckpoint', { simple: true })).toBe(1234);
+    expect(warnings.join('\n')).toMatch(/checkpoint thread (failed|exited).*SQLite checkpoints inside COMMIT again/);
+    await cp.stop();
+    raw.close();
+  });
+
+  it(':memory: databases and backgroundCheckpoints: false keep SQLite’s own checkpoints', async () => {
+    const mem = openDatabase({ kind: 'sqlite', file: ':memory:' });
+    expect(mem.checkpoints).toBeUndefined();
+    await mem.close();
+    const own = openDatabase({ kind: 'sqlite', file: fileFor('own') }, { backgroundCheckpoints: false });
+    expect(own.checkpoints).toBeUndefined();
+    const setting = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(own.kysely);
+    expect(setting.rows[0]!.wal_autocheckpoint).toBe(4000);
+    await own.close();
+  });
+});
