@@ -87,6 +87,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
   } else {
     await app.ready();
   }
+  db.startCheckpointThread?.();
   if (opts.startWorkers !== false) {
     queue.start();
     scheduler.start();

@@ -67,26 +67,35 @@ const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
  * If the thread fails, the writer goes back to SQLite's own checkpoints: slower, never unbounded.
  */
 export class BackgroundCheckpointer {
-  readonly stats: CheckpointStats = { background: 0, catchUps: 0, walPages: 0, running: true };
-  private readonly worker: Worker;
-  private readonly exited: Promise<void>;
+  readonly stats: CheckpointStats = { background: 0, catchUps: 0, walPages: 0, running: false };
+  private worker: Worker | null = null;
+  private exited: Promise<void> = Promise.resolve();
   private catchUpRunning = false;
   private stopping = false;
 
   constructor(
-    file: string,
+    private readonly file: string,
     private readonly raw: SqliteDatabase.Database,
     /** Runs the writer's own checkpoint between transactions (through the connection's queue). */
     private readonly catchUp: () => Promise<void>,
     private readonly opts: CheckpointerOptions = {},
-  ) {
-    raw.pragma('wal_autocheckpoint = 0');
-    this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver: driverPath, file, intervalMs: opts.intervalMs ?? 100 } });
-    // Never keeps the process alive on its own; close() ends it.
-    this.worker.unref();
-    this.worker.on('message', (m: Message) => this.onMessage(m));
-    this.worker.on('error', (err) => this.fallBack(`checkpoint thread failed: ${err.message}`));
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+  ) {}
+
+  /**
+   * Until this is called SQLite checkpoints inside COMMIT as usual. The platform starts the thread once it is
+   * listening: spawning it during start-up cost ≈ 5 % of the cold start.
+   */
+  start(): void {
+    if (this.worker || this.stopping) return;
+    this.raw.pragma('wal_autocheckpoint = 0');
+    this.stats.running = true;
+    const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver: driverPath, file: this.file, intervalMs: this.opts.intervalMs ?? 100 } });
+    this.worker = worker;
+    // Never keeps the process alive on its own; stop() ends it.
+    worker.unref();
+    worker.on('message', (m: Message) => this.onMessage(m));
+    worker.on('error', (err) => this.fallBack(`checkpoint thread failed: ${err.message}`));
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     void this.exited.then(() => {
       if (!this.stopping) this.fallBack('checkpoint thread exited');
     });
@@ -123,8 +132,10 @@ export class BackgroundCheckpointer {
   async stop(): Promise<void> {
     if (this.stopping) return this.exited;
     this.stopping = true;
-    this.worker.postMessage('stop');
-    const forced = setTimeout(() => void this.worker.terminate(), 5_000);
+    const worker = this.worker;
+    if (!worker) return;
+    worker.postMessage('stop');
+    const forced = setTimeout(() => void worker.terminate(), 5_000);
     await this.exited;
     clearTimeout(forced);
     this.stats.running = false;

@@ -23,6 +23,8 @@ export interface Db {
   close(): Promise<void>;
   /** SQLite file databases: the background WAL checkpointer's counters (db/checkpointer.ts). */
   checkpoints?: CheckpointStats;
+  /** SQLite file databases: move WAL checkpoints to their thread (until then SQLite runs them inside COMMIT). */
+  startCheckpointThread?(): void;
 }
 
 export interface OpenOptions {
@@ -128,6 +130,7 @@ export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db
         return { ok: details.length === 0, details };
       },
       checkpoints: checkpointer?.stats,
+      startCheckpointThread: checkpointer ? () => checkpointer.start() : undefined,
       close: async () => {
         writer.closing();
         // The thread's connection closes first: the writer's close is then the last and checkpoints the rest.

@@ -65,4 +65,16 @@ describe.skipIf(backendUnavailable)('webhook metrics', () => {
     expect(res.text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/webhooks\/:provider\/:connectionId",status_code="200"\} \d+/);
     expect(res.text).not.toMatch(/route="\/webhooks\/square\/[0-9a-f-]{36}"/);
   });
+
+  it('SQLite exports its WAL checkpoint thread (started with the platform); PostgreSQL has none', async () => {
+    const text = (await p.api('GET', '/metrics')).text;
+    if (p.ctx.db.dialect === 'postgres') {
+      expect(text).not.toContain('sqlite_checkpoint_thread_up');
+      return;
+    }
+    expect(text).toMatch(/^sqlite_checkpoint_thread_up 1$/m);
+    expect(text).toMatch(/^sqlite_wal_checkpoints\{by="thread"\} \d+$/m);
+    expect(text).toMatch(/^sqlite_wal_checkpoints\{by="writer"\} \d+$/m);
+    expect(text).toMatch(/^sqlite_wal_pages \d+$/m);
+  });
 });

@@ -44,9 +44,13 @@ describe('background WAL checkpoints', () => {
   it('the writer never checkpoints inside COMMIT; the thread copies what was committed into the database file', async () => {
     const file = fileFor('copies');
     const db = openDatabase({ kind: 'sqlite', file });
+    const autocheckpoint = async () => (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db.kysely)).rows[0]!.wal_autocheckpoint;
     try {
-      const setting = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db.kysely);
-      expect(setting.rows[0]!.wal_autocheckpoint).toBe(0);
+      // Until the platform starts the thread (once listening), SQLite's own checkpoints stay on.
+      expect(await autocheckpoint()).toBe(4000);
+      expect(db.checkpoints!.running).toBe(false);
+      db.startCheckpointThread!();
+      expect(await autocheckpoint()).toBe(0);
       await db.writer.run((trx) => sql`create table t (id integer primary key, body text not null)`.execute(trx));
       for (let i = 0; i < 20; i++) await db.writer.run((trx) => sql`insert into t (body) values (${'x'.repeat(2_000)})`.execute(trx));
       // The thread reports after its checkpoint, so the rows can be in the file a moment before the count moves.
@@ -60,6 +64,7 @@ describe('background WAL checkpoints', () => {
   it('closing stops the thread first, so the last connection checkpoints the rest and removes the WAL', async () => {
     const file = fileFor('close');
     const db = openDatabase({ kind: 'sqlite', file });
+    db.startCheckpointThread!();
     await db.writer.run((trx) => sql`create table t (id integer primary key, body text not null)`.execute(trx));
     await db.writer.run((trx) => sql`insert into t (body) values ('kept')`.execute(trx));
     await db.close();
@@ -76,6 +81,7 @@ describe('background WAL checkpoints', () => {
       writerCheckpoints += 1;
       raw.pragma('wal_checkpoint(PASSIVE)');
     }, { intervalMs: 5, catchUpPages: 64 });
+    cp.start();
     try {
       // The thread takes a moment to start; what is written before is not what this test is about.
       await until(() => cp.stats.background > 0, 'the thread to start');
@@ -104,6 +110,7 @@ describe('background WAL checkpoints', () => {
     const warnings: string[] = [];
     // The thread cannot open a database that does not exist (fileMustExist) and dies at once.
     const cp = new BackgroundCheckpointer(path.join(dir, 'missing', 'nope.sqlite'), raw, async () => undefined, { onWarning: (m) => warnings.push(m), fallbackAutocheckpoint: 1234 });
+    cp.start();
     expect(raw.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     await until(() => !cp.stats.running, 'the fallback');
     expect(raw.pragma('wal_autocheckpoint', { simple: true })).toBe(1234);
@@ -118,6 +125,7 @@ describe('background WAL checkpoints', () => {
     await mem.close();
     const own = openDatabase({ kind: 'sqlite', file: fileFor('own') }, { backgroundCheckpoints: false });
     expect(own.checkpoints).toBeUndefined();
+    expect(own.startCheckpointThread).toBeUndefined();
     const setting = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(own.kysely);
     expect(setting.rows[0]!.wal_autocheckpoint).toBe(4000);
     await own.close();

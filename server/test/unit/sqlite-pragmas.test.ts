@@ -14,12 +14,14 @@ describe('SQLite connection settings', () => {
     return Object.values(rows.rows[0]!)[0];
   };
 
-  it('durable by default: WAL, synchronous=FULL (2), foreign keys on; no checkpoints inside COMMIT (a thread runs them), 64 MiB cache', async () => {
+  it('durable by default: WAL, synchronous=FULL (2), foreign keys on; checkpoints every 4000 pages until the thread takes them over, 64 MiB cache', async () => {
     const db = openDatabase({ kind: 'sqlite', file: path.join(dir, 'a.sqlite') });
     try {
       expect(await pragma(db, 'journal_mode')).toBe('wal');
       expect(await pragma(db, 'synchronous')).toBe(2);
       expect(await pragma(db, 'foreign_keys')).toBe(1);
+      expect(await pragma(db, 'wal_autocheckpoint')).toBe(4000); // until the platform starts the checkpoint thread
+      db.startCheckpointThread!();
       expect(await pragma(db, 'wal_autocheckpoint')).toBe(0); // db/checkpointer.ts
       expect(db.checkpoints?.running).toBe(true);
       expect(await pragma(db, 'cache_size')).toBe(-65536);
