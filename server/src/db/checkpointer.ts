@@ -7,13 +7,11 @@ export interface CheckpointerOptions {
   intervalMs?: number;
   /** WAL frames (pages) at which the writer finishes a checkpoint itself, so the WAL can start over. */
   catchUpPages?: number;
-  /** What the writer falls back to when the thread is gone (SQLite's own checkpoint inside COMMIT). */
-  fallbackAutocheckpoint?: number;
   onWarning?: (message: string) => void;
 }
 
 export interface CheckpointStats {
-  /** Checkpoints run by the thread. */
+  /** Checkpoints run by the thread that found the WAL changed (an idle database is not counted). */
   background: number;
   /** Checkpoints the writer finished itself because the WAL had grown past catchUpPages. */
   catchUps: number;
@@ -35,10 +33,14 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = FULL');
 let timer = null;
+let last = '';
 function tick() {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ type: 'checkpointed', log: r.log });
+    // Only news wakes the main thread: an idle database would otherwise post ten times a second.
+    const state = r.log + '/' + r.checkpointed;
+    if (state !== last) parentPort.postMessage({ type: 'checkpointed', log: r.log });
+    last = state;
   } catch (err) {
     parentPort.postMessage({ type: 'error', message: String((err && err.message) || err) });
   }
@@ -72,6 +74,8 @@ export class BackgroundCheckpointer {
   private exited: Promise<void> = Promise.resolve();
   private catchUpRunning = false;
   private stopping = false;
+  /** The writer's wal_autocheckpoint before start(), given back if the thread fails. */
+  private ownAutocheckpoint = 0;
 
   constructor(
     private readonly file: string,
@@ -87,6 +91,7 @@ export class BackgroundCheckpointer {
    */
   start(): void {
     if (this.worker || this.stopping) return;
+    this.ownAutocheckpoint = this.raw.pragma('wal_autocheckpoint', { simple: true }) as number;
     this.raw.pragma('wal_autocheckpoint = 0');
     this.stats.running = true;
     const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver: driverPath, file: this.file, intervalMs: this.opts.intervalMs ?? 100 } });
@@ -125,7 +130,7 @@ export class BackgroundCheckpointer {
     this.stats.running = false;
     if (this.stopping) return;
     this.opts.onWarning?.(`${reason}; SQLite checkpoints inside COMMIT again`);
-    this.raw.pragma(`wal_autocheckpoint = ${this.opts.fallbackAutocheckpoint ?? 4_000}`);
+    this.raw.pragma(`wal_autocheckpoint = ${this.ownAutocheckpoint}`);
   }
 
   /** Stops the thread and closes its connection, so the writer's close is the last and checkpoints the rest. */

@@ -92,7 +92,7 @@ export function addCheckpointGauges(metrics: Metrics, stats: CheckpointStats | u
   if (!stats) return;
   addCollectedGauge(metrics, 'sqlite_wal_pages', 'Pages in the SQLite WAL at the last background checkpoint', [], async (set) => set({}, stats.walPages));
   addCollectedGauge(metrics, 'sqlite_checkpoint_thread_up', '1 while WAL checkpoints run on their own thread; 0 after it failed (SQLite checkpoints inside COMMIT)', [], async (set) => set({}, stats.running ? 1 : 0));
-  addCollectedGauge(metrics, 'sqlite_wal_checkpoints', 'WAL checkpoints since start: by the thread, or finished by the writer once the WAL outgrew the catch-up size', ['by'], async (set) => {
+  addCollectedGauge(metrics, 'sqlite_wal_checkpoints', 'WAL checkpoints since start: by the thread (those that found the WAL changed), or finished by the writer once the WAL outgrew the catch-up size', ['by'], async (set) => {
     set({ by: 'thread' }, stats.background);
     set({ by: 'writer' }, stats.catchUps);
   });

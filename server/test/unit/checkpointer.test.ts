@@ -11,14 +11,6 @@ const dir = mkdtempSync(path.join(tmpdir(), 'kvittra-ckpt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fileFor = (name: string) => path.join(dir, `${name}.sqlite`);
 
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Rows that reached the database file itself: a copy of the file without its WAL, opened on its own. */
 function rowsInMainFile(file: string): number {
   const copy = `${file}.copy-${Date.now()}`;
@@ -54,7 +46,7 @@ describe('background WAL checkpoints', () => {
       await db.writer.run((trx) => sql`create table t (id integer primary key, body text not null)`.execute(trx));
       for (let i = 0; i < 20; i++) await db.writer.run((trx) => sql`insert into t (body) values (${'x'.repeat(2_000)})`.execute(trx));
       // The thread reports after its checkpoint, so the rows can be in the file a moment before the count moves.
-      await until(() => rowsInMainFile(file) === 20 && db.checkpoints!.background > 0, 'the rows to reach the database file');
+      await expect.poll(() => rowsInMainFile(file) === 20 && db.checkpoints!.background > 0, { timeout: 10_000 }).toBe(true);
       expect(db.checkpoints!.running).toBe(true);
     } finally {
       await db.close();
@@ -84,7 +76,7 @@ describe('background WAL checkpoints', () => {
     cp.start();
     try {
       // The thread takes a moment to start; what is written before is not what this test is about.
-      await until(() => cp.stats.background > 0, 'the thread to start');
+      await expect.poll(() => cp.stats.background, { timeout: 10_000 }).toBeGreaterThan(0);
       const insert = raw.prepare('insert into t (body) values (?)');
       const pageSize = raw.pragma('page_size', { simple: true }) as number;
       // ~4 000 pages in small transactions, never pausing long enough for the thread to copy everything.
@@ -109,10 +101,11 @@ describe('background WAL checkpoints', () => {
     const raw = rawWalDatabase(file);
     const warnings: string[] = [];
     // The thread cannot open a database that does not exist (fileMustExist) and dies at once.
-    const cp = new BackgroundCheckpointer(path.join(dir, 'missing', 'nope.sqlite'), raw, async () => undefined, { onWarning: (m) => warnings.push(m), fallbackAutocheckpoint: 1234 });
+    raw.pragma('wal_autocheckpoint = 1234'); // what the writer had before: given back, not a default
+    const cp = new BackgroundCheckpointer(path.join(dir, 'missing', 'nope.sqlite'), raw, async () => undefined, { onWarning: (m) => warnings.push(m) });
     cp.start();
     expect(raw.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
-    await until(() => !cp.stats.running, 'the fallback');
+    await expect.poll(() => cp.stats.running, { timeout: 10_000 }).toBe(false);
     expect(raw.pragma('wal_autocheckpoint', { simple: true })).toBe(1234);
     expect(warnings.join('\n')).toMatch(/checkpoint thread (failed|exited).*SQLite checkpoints inside COMMIT again/);
     await cp.stop();
