@@ -9,6 +9,7 @@ import { startPlatform } from '../../src/platform.js';
 import { createLogger } from '../../src/core/logger.js';
 import { backend, httpClient, TEST_ADMIN_TOKEN, TEST_PUBLIC_BASE_URL, type TestPlatform } from './platform.js';
 import type { SignedWebhook } from './pos-payloads.js';
+import { APPLY_EVENT_JOB } from '../../src/pos/ingest-service.js';
 import { createBusiness, setupConnection, validOrgNumber, type ConnectionSetup } from './fixtures.js';
 
 export type Provider = 'square' | 'shopify' | 'zettle';
@@ -32,16 +33,32 @@ export interface RowCounts {
   jobs: number;
 }
 
-/** Row counts of every table a webhook may write to. */
+/**
+ * Row counts of every table a webhook may write to. `jobs` counts only the apply jobs webhooks enqueue (of the
+ * connection's events when one is given): the periodic jobs the scheduler adds at each 5-minute boundary
+ * (e.g. sessions.expire) are not the test's and once made "nothing was written" checks fail.
+ */
 export async function countRows(p: Pick<TestPlatform, 'ctx'>, connectionId?: string): Promise<RowCounts> {
   const db = p.ctx.db.kysely;
-  const count = async (table: 'webhook_events' | 'webhook_dead_letters' | 'transactions' | 'jobs') => {
+  const count = async (table: 'webhook_events' | 'webhook_dead_letters' | 'transactions') => {
     let q = db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
-    if (connectionId && table !== 'jobs') q = q.where('connection_id', '=', connectionId);
+    if (connectionId) q = q.where('connection_id', '=', connectionId);
     const row = await q.executeTakeFirstOrThrow();
     return Number(row.n);
   };
-  return { webhook_events: await count('webhook_events'), webhook_dead_letters: await count('webhook_dead_letters'), transactions: await count('transactions'), jobs: await count('jobs') };
+  return { webhook_events: await count('webhook_events'), webhook_dead_letters: await count('webhook_dead_letters'), transactions: await count('transactions'), jobs: await countApplyJobs(p, connectionId) };
+}
+
+/** Apply jobs (payload `{"eventRowId": …}`), of one connection's events when given. */
+async function countApplyJobs(p: Pick<TestPlatform, 'ctx'>, connectionId?: string): Promise<number> {
+  const db = p.ctx.db.kysely;
+  let q = db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', APPLY_EVENT_JOB);
+  if (connectionId) {
+    const events = await db.selectFrom('webhook_events').select('id').where('connection_id', '=', connectionId).execute();
+    q = q.where('payload', 'in', ['', ...events.map((e) => JSON.stringify({ eventRowId: e.id }))]);
+  }
+  const row = await q.executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export function send(p: Pick<TestPlatform, 'api'>, wh: SignedWebhook) {
