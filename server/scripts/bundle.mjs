@@ -77,8 +77,22 @@ function ajvAlias() {
   return { ajv: copies[0].dir };
 }
 
+/**
+ * A dynamic import() of a CommonJS file becomes a chunk whose only export is `default`, while Node itself
+ * (and tsx, which the unit tests run on) also gives the package's named exports: `const { Agent } = await
+ * import('undici')` worked in every test on the sources and was undefined in the shipped bundle. Such an
+ * import must go through an ES module that re-exports the names it needs (src/core/undici-exports.ts), so
+ * the build refuses any chunk that is the target of a dynamic import and has a CommonJS entry point.
+ */
+export function commonJsDynamicImports(metafile) {
+  const dynamicTargets = new Set(Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => i.path)));
+  return Object.entries(metafile.outputs)
+    .filter(([out, o]) => dynamicTargets.has(out) && o.entryPoint && metafile.inputs[o.entryPoint]?.format === 'cjs')
+    .map(([out, o]) => ({ chunk: out, entryPoint: o.entryPoint, exports: o.exports }));
+}
+
 await rm(path.join(DIST, 'chunks'), { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: { kvittra: new URL('../src/main.ts', import.meta.url).pathname },
   outdir: DIST,
   outExtension: { '.js': '.mjs' },
@@ -96,4 +110,11 @@ await build({
   plugins: [ownDirnamePlugin],
   alias: ajvAlias(),
   banner: { js: BANNER },
+  metafile: true,
 });
+
+const cjs = commonJsDynamicImports(result.metafile);
+if (cjs.length > 0) {
+  for (const c of cjs) console.error(`bundle: ${c.chunk} is a dynamic import of CommonJS ${c.entryPoint}; in the bundle it exports only [${c.exports.join(', ')}], not the named exports Node would give. Import it through an ES module that re-exports what the code uses (see src/core/undici-exports.ts).`);
+  process.exit(1);
+}
