@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { TestPlatform } from '../helpers/platform.js';
+import type { ServedPlatform } from '../helpers/served-platform.js';
 import { startE2EPlatform } from './helpers/platform.js';
 import type { ConnectionSetup } from '../helpers/fixtures.js';
 import { ingestSale, locationQr, RICH_FEEDBACK_SV, squareSetup, startSession } from '../helpers/customer.js';
@@ -28,7 +28,7 @@ function receiver() {
 }
 
 /** One finished session through the real customer API (fresh purchase and device each time). */
-async function feedback(p: TestPlatform, c: ConnectionSetup, qrToken: string, amountMinor: number) {
+async function feedback(p: ServedPlatform, c: ConnectionSetup, qrToken: string, amountMinor: number) {
   const sale = await ingestSale(p, c, amountMinor, 5);
   const s = await startSession(p, { qrToken });
   expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt })).status).toBe(200);
@@ -39,7 +39,7 @@ async function feedback(p: TestPlatform, c: ConnectionSetup, qrToken: string, am
 
 /** The admin console in a desktop browser: an operator replays a dead-lettered webhook and approves a held reward. */
 describe('admin console (1440×900)', () => {
-  let p: TestPlatform;
+  let p: ServedPlatform;
   let browser: Browser;
   let page: Page;
   let c: ConnectionSetup;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { TestPlatform } from '../helpers/platform.js';
+import type { ServedPlatform } from '../helpers/served-platform.js';
 import { startE2EPlatform } from './helpers/platform.js';
 import type { ConnectionSetup } from '../helpers/fixtures.js';
 import { squareSetup } from '../helpers/customer.js';
@@ -12,7 +12,7 @@ const OWNER = 'agare@kafe-test.se';
 
 /** The business dashboard in a desktop browser: signup by invitation, login, charts with data, QR download. */
 describe('business dashboard (1440×900)', () => {
-  let p: TestPlatform;
+  let p: ServedPlatform;
   let browser: Browser;
   let c: ConnectionSetup;
   let page: Page;

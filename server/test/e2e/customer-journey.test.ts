@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { TestPlatform } from '../helpers/platform.js';
+import type { ServedPlatform } from '../helpers/served-platform.js';
 import { startE2EPlatform } from './helpers/platform.js';
 import type { ConnectionSetup } from '../helpers/fixtures.js';
 import { locationQr, RICH_FEEDBACK_SV, squareSetup } from '../helpers/customer.js';
@@ -10,7 +10,7 @@ import { alertText, apiSession, expectStep, fillPurchase, freshSale, throughCons
 const QUESTION_SV = 'Hur hittade du till oss första gången?';
 
 describe('customer PWA on a phone (390×844), against real webhook-ingested purchases', () => {
-  let p: TestPlatform;
+  let p: ServedPlatform;
   let browser: Browser;
   let c: ConnectionSetup;
   let qrToken: string;

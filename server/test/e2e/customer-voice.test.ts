@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import type { TestPlatform } from '../helpers/platform.js';
+import type { ServedPlatform } from '../helpers/served-platform.js';
 import { startE2EPlatform } from './helpers/platform.js';
 import type { ConnectionSetup } from '../helpers/fixtures.js';
 import { locationQr, squareSetup } from '../helpers/customer.js';
@@ -11,7 +11,7 @@ import { expectStep, fillPurchase, freshSale, throughConsent } from './helpers/c
 const QUESTION_SV = 'Hur hittade du till oss första gången?';
 
 describe('customer PWA voice feedback (MediaRecorder → WebSocket stream → transcript → turn)', () => {
-  let p: TestPlatform;
+  let p: ServedPlatform;
   let fake: FakeTranscriber;
   let browser: Browser;
   let c: ConnectionSetup;

@@ -1,4 +1,4 @@
-import type { TestPlatform } from './platform.js';
+import type { PlatformHandle } from './platform.js';
 import { setupConnection, type ConnectionSetup } from './fixtures.js';
 import { squarePayment } from './pos-payloads.js';
 import { CONSENT_VERSION } from '../../src/feedback/consent.js';
@@ -9,13 +9,13 @@ export const CONSENT = { accepted: true, version: CONSENT_VERSION } as const;
 export interface CustomerSession {
   sessionId: string;
   token: string;
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): ReturnType<TestPlatform['api']>;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): ReturnType<PlatformHandle['api']>;
 }
 
 let deviceSeq = 0;
 
 /** Starts a session the way the customer app does (QR token or store code), with its own device id. */
-export async function startSession(p: TestPlatform, by: { qrToken?: string; storeCode?: string }, opts: { deviceId?: string; locale?: 'sv' | 'en' } = {}): Promise<CustomerSession> {
+export async function startSession(p: PlatformHandle, by: { qrToken?: string; storeCode?: string }, opts: { deviceId?: string; locale?: 'sv' | 'en' } = {}): Promise<CustomerSession> {
   const deviceId = opts.deviceId ?? `device-test-${process.pid}-${Date.now()}-${deviceSeq++}`;
   const res = await p.api('POST', '/api/v1/feedback-sessions', { ...by, locale: opts.locale ?? 'sv', consent: CONSENT }, { 'x-device-id': deviceId });
   if (res.status !== 201) throw new Error(`startSession: ${res.status} ${res.text}`);
@@ -37,13 +37,13 @@ export function withoutRandomIds(text: string, ...ids: string[]): string {
   return ids.reduce((t, id) => t.replaceAll(id, '<id>'), text.replace(UUID, '<uuid>'));
 }
 
-export async function locationQr(p: TestPlatform, c: ConnectionSetup): Promise<{ qrToken: string; storeCode: string }> {
+export async function locationQr(p: PlatformHandle, c: ConnectionSetup): Promise<{ qrToken: string; storeCode: string }> {
   const res = await p.admin('GET', `/admin/businesses/${c.businessId}/locations/${c.locationId}`);
   return { qrToken: res.body.qrToken, storeCode: res.body.storeCode };
 }
 
 /** A Square sale at the connection's location, `minutesAgo` before now, ingested and applied. */
-export async function ingestSale(p: TestPlatform, c: ConnectionSetup, amountMinor: number, minutesAgo = 5, last4 = '4242'): Promise<{ paymentId: string; occurredAt: string }> {
+export async function ingestSale(p: PlatformHandle, c: ConnectionSetup, amountMinor: number, minutesAgo = 5, last4 = '4242'): Promise<{ paymentId: string; occurredAt: string }> {
   const occurredAt = new Date(Date.now() - minutesAgo * 60_000).toISOString();
   const paymentId = `P${Math.random().toString(36).slice(2, 14)}`;
   const wh = squarePayment(c, { amount: amountMinor, createdAt: occurredAt, paymentId, last4 });
@@ -57,6 +57,6 @@ export const RICH_FEEDBACK_SV =
   'Jag beställde en cappuccino och en kanelbulle vid kassan kl 12. Anna som jobbade var väldigt trevlig och förklarade skillnaden mellan bönorna. ' +
   'Kaffet var perfekt tempererat men kanelbullen var lite torr, troligen från igår. Det vore bra om ni märkte upp vilka bullar som är nybakade. Kön tog ungefär tio minuter eftersom bara en kassa var öppen.';
 
-export async function squareSetup(p: TestPlatform): Promise<ConnectionSetup> {
+export async function squareSetup(p: PlatformHandle): Promise<ConnectionSetup> {
   return setupConnection(p, 'square');
 }

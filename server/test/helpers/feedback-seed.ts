@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { newId } from '../../src/core/ids.js';
-import type { TestPlatform } from './platform.js';
+import type { PlatformHandle } from './platform.js';
 
 export interface SeedFeedback {
   businessId: string;
@@ -26,7 +26,7 @@ export interface SeedFeedback {
  * A completed, scored feedback session written straight to the database (what the customer flow leaves
  * behind), so dashboard tests can place feedback at exact times without running the whole loop.
  */
-export async function seedFeedback(p: TestPlatform, f: SeedFeedback): Promise<string> {
+export async function seedFeedback(p: PlatformHandle, f: SeedFeedback): Promise<string> {
   const id = newId();
   const channel = f.channel ?? 'qr';
   const created = new Date(Date.parse(f.scoredAt) - 5 * 60_000).toISOString();

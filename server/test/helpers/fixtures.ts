@@ -1,4 +1,4 @@
-import type { TestPlatform } from './platform.js';
+import type { PlatformHandle } from './platform.js';
 
 // The one org-number sequence of this test process: validOrgNumber(), admin-helpers.orgNumber() and
 // webhook-helpers.safeOrgNumber() all draw from it, so no two calls give the same number (a unique
@@ -27,12 +27,12 @@ export function luhnDigit(digits: string): number {
 }
 
 /** New businesses start pending and are invisible to customers until an operator approves them. */
-export async function approveBusiness(p: TestPlatform, businessId: string) {
+export async function approveBusiness(p: PlatformHandle, businessId: string) {
   const res = await p.admin('POST', `/admin/businesses/${businessId}/approve`, {});
   if (res.status !== 200) throw new Error(`approveBusiness: ${res.status} ${res.text}`);
 }
 
-export async function createBusiness(p: TestPlatform, overrides: Record<string, unknown> = {}) {
+export async function createBusiness(p: PlatformHandle, overrides: Record<string, unknown> = {}) {
   const res = await p.admin('POST', '/admin/businesses', { name: 'Kafé Test', orgNumber: validOrgNumber(), businessType: 'cafe', email: 'owner@example.se', ...overrides });
   if (res.status !== 201) throw new Error(`createBusiness: ${res.status} ${res.text}`);
   const business = res.body as { id: string; orgNumber: string };
@@ -40,7 +40,7 @@ export async function createBusiness(p: TestPlatform, overrides: Record<string, 
   return business;
 }
 
-export async function createLocation(p: TestPlatform, businessId: string) {
+export async function createLocation(p: PlatformHandle, businessId: string) {
   const res = await p.admin('POST', `/admin/businesses/${businessId}/locations`, { name: 'Butik Centrum', address: 'Drottninggatan 1, Stockholm' });
   if (res.status !== 201) throw new Error(`createLocation: ${res.status} ${res.text}`);
   return res.body as { id: string; qrToken: string; qrUrl: string };
@@ -63,7 +63,7 @@ const MERCHANTS = {
 };
 
 /** Business → location → POS connection of the given provider, ready to receive webhooks. */
-export async function setupConnection(p: TestPlatform, provider: 'square' | 'shopify' | 'zettle', businessId?: string): Promise<ConnectionSetup> {
+export async function setupConnection(p: PlatformHandle, provider: 'square' | 'shopify' | 'zettle', businessId?: string): Promise<ConnectionSetup> {
   const bid = businessId ?? (await createBusiness(p)).id;
   const loc = await createLocation(p, bid);
   const ids = MERCHANTS[provider]();

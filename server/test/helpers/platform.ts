@@ -6,6 +6,8 @@ import pg from 'pg';
 import { loadConfig } from '../../src/config/load.js';
 import { startPlatform, type Platform } from '../../src/platform.js';
 import { createLogger } from '../../src/core/logger.js';
+import type { Db } from '../../src/db/database.js';
+import type { JobQueue } from '../../src/queue/job-queue.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const TEST_PUBLIC_BASE_URL = 'https://kvittra.test';
@@ -14,6 +16,21 @@ const PG_ADMIN_URL = process.env.KVITTRA_TEST_PG_URL ?? 'postgres://postgres@127
 export const backend = (process.env.KVITTRA_TEST_DB ?? 'sqlite') as 'sqlite' | 'postgres';
 /** True only outside CI when no PostgreSQL answers; the global setup fails the run in CI instead. */
 export const backendUnavailable = backend === 'postgres' && !!process.env.KVITTRA_PG_UNAVAILABLE;
+
+/**
+ * What tests need of a running platform, whether it runs in the test process on the sources
+ * (TestPlatform, the integration suites) or as the built server in its own process (ServedPlatform: the
+ * e2e and shipped suites). `ctx.db` is a connection to the platform's database for seeding and read-back.
+ */
+export interface PlatformHandle {
+  baseUrl: string;
+  api: ApiCall;
+  admin(method: string, urlPath: string, body?: unknown): ReturnType<ApiCall>;
+  ctx: { db: Pick<Db, 'kysely' | 'dialect'>; queue: Pick<JobQueue, 'drain'> };
+  stop(): Promise<void>;
+}
+
+export type ApiCall = (method: string, urlPath: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any; headers: Headers; text: string }>;
 
 export interface TestPlatform extends Platform {
   baseUrl: string;

@@ -4,6 +4,13 @@ import net from 'node:net';
 import path from 'node:path';
 
 const serverDir = path.resolve(import.meta.dirname, '../..');
+/** What `npm start` runs (scripts/start.mjs imports it): the bundle, built by the suite's global set-up. */
+export const BUILT_SERVER = path.join(serverDir, 'dist', 'kvittra.mjs');
+
+/** Spawns the shipped server, exactly as users run it: `node server/dist/kvittra.mjs`. */
+export function spawnBuiltServer(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [BUILT_SERVER], { cwd: serverDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
 const MAX_OUTPUT = 200_000;
 
 export const PROCESS_ADMIN_TOKEN = 'system-test-admin-token-0123456789';
@@ -71,8 +78,8 @@ export interface ServerProcess {
 }
 
 /**
- * Spawns the real server (`node --import tsx src/main.ts`, no build needed in a fresh clone) and
- * resolves once the start-up banner says it is listening. freePort() only saw env.PORT free: another
+ * Spawns the real server (`node server/dist/kvittra.mjs`, what ships; test/helpers/built-server-setup.ts
+ * builds it when stale) and resolves once the start-up banner says it is listening. freePort() only saw env.PORT free: another
  * test process can bind it first (or take it while a SIGKILLed server is down). Then the start fails
  * with EADDRINUSE and is retried on a fresh port, written back to env.PORT so later restarts with the
  * same env use it too; callers must talk to the returned baseUrl.
@@ -89,7 +96,7 @@ export async function startServerProcess(env: Record<string, string>, label = 's
 }
 
 async function spawnServer(env: Record<string, string>, label: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: serverDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnBuiltServer(env);
   let out = '';
   const append = (chunk: Buffer) => {
     out += chunk.toString();

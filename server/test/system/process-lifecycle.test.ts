@@ -1,16 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { spawnBuiltServer } from '../helpers/process-server.js';
 
-
-const serverDir = path.resolve(import.meta.dirname, '../..');
 
 function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; listening: Promise<number>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: serverDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnBuiltServer(env);
   let out = '';
   const listening = new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -26,7 +25,7 @@ function startServer(env: Record<string, string>): { child: ChildProcess; output
   return { child, output: () => out, listening, exited };
 }
 
-// Process-level behaviour does not depend on the backend: it runs once, in the unit project (SQLite).
+// Process-level behaviour does not depend on the backend: it runs once, in the system project (SQLite), on the built server.
 describe('process lifecycle', () => {
   it('exits non-zero with a clear message on invalid configuration', async () => {
     const s = startServer({ NODE_ENV: 'production', PORT: 'not-a-port', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kvittra-cfg-')) });

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { TestPlatform } from '../../helpers/platform.js';
+import type { PlatformHandle } from '../../helpers/platform.js';
 import { createLocation } from '../../helpers/fixtures.js';
 import { seedFeedback } from '../../helpers/feedback-seed.js';
 import { newDesktopPage } from './browser.js';
@@ -17,7 +17,7 @@ const TEXTS = [
  * Released feedback over the last eight days at two locations, at different hours, with varied scores,
  * sentiments and categories — enough for every dashboard chart to draw something.
  */
-export async function seedDashboard(p: TestPlatform, businessId: string, firstLocationId: string): Promise<{ locationIds: string[]; sessionIds: string[] }> {
+export async function seedDashboard(p: PlatformHandle, businessId: string, firstLocationId: string): Promise<{ locationIds: string[]; sessionIds: string[] }> {
   const second = await createLocation(p, businessId);
   await p.admin('PATCH', `/admin/businesses/${businessId}/locations/${second.id}`, { name: 'Butik Söder' });
   const locationIds = [firstLocationId, second.id];

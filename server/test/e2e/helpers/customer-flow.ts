@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { TestPlatform } from '../../helpers/platform.js';
+import type { PlatformHandle } from '../../helpers/platform.js';
 import type { ConnectionSetup } from '../../helpers/fixtures.js';
 import { ingestSale } from '../../helpers/customer.js';
 
@@ -12,7 +12,7 @@ export function stockholmHHMM(iso: string): string {
 let amountSeq = 0;
 
 /** A real signed Square webhook for a sale a minute ago, with an amount no other test uses. */
-export async function freshSale(p: TestPlatform, c: ConnectionSetup): Promise<{ amountMinor: number; amountText: string; time: string; occurredAt: string }> {
+export async function freshSale(p: PlatformHandle, c: ConnectionSetup): Promise<{ amountMinor: number; amountText: string; time: string; occurredAt: string }> {
   const amountMinor = 12_350 + 1_000 * amountSeq++;
   const sale = await ingestSale(p, c, amountMinor, 1);
   const amountText = `${Math.floor(amountMinor / 100)},${String(amountMinor % 100).padStart(2, '0')}`; // Swedish decimal comma
@@ -33,7 +33,7 @@ export async function expectStep(page: Page, name: string): Promise<void> {
  * A session started over HTTP the way the app does it (with the current consent when the server asks
  * for one), used to play "someone else" in a test.
  */
-export async function apiSession(p: TestPlatform, by: { qrToken: string }) {
+export async function apiSession(p: PlatformHandle, by: { qrToken: string }) {
   const consent = await p.api('GET', '/api/v1/consent');
   const body = { ...by, locale: 'sv', ...(consent.status === 200 ? { consent: { accepted: true, version: consent.body.version } } : {}) };
   const res = await p.api('POST', '/api/v1/feedback-sessions', body, { 'x-device-id': `e2e-other-${Date.now()}` });
