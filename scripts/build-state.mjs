@@ -16,7 +16,7 @@ const SHARED_INPUTS = ['package-lock.json', 'package.json', 'tsconfig.base.json'
 /** Each build: what it reads, where it writes, and how it is run. Order matters for nothing. */
 export const TARGETS = [
   { name: 'web', out: 'web/dist', inputs: ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'web/package.json', 'web/tsconfig.json', ...SHARED_INPUTS], cmd: ['npm', 'run', '--silent', 'build', '-w', 'web'] },
-  { name: 'server', out: 'server/dist', inputs: ['server/src', 'server/scripts/bundle.mjs', 'server/package.json', 'server/tsconfig.json', 'server/tsconfig.build.json', ...SHARED_INPUTS], cmd: ['npm', 'run', '--silent', 'build', '-w', 'server'] },
+  { name: 'server', out: 'server/dist', inputs: ['server/src', 'server/scripts/bundle.mjs', 'server/scripts/bundle-config.mjs', 'server/package.json', 'server/tsconfig.json', 'server/tsconfig.build.json', ...SHARED_INPUTS], cmd: ['npm', 'run', '--silent', 'build', '-w', 'server'] },
 ];
 
 function filesUnder(rel) {

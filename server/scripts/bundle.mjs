@@ -9,24 +9,9 @@ import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { EXTERNAL, OWN_DIRNAME } from './bundle-config.mjs';
 
 const DIST = new URL('../dist/', import.meta.url).pathname;
-
-const EXTERNAL = [
-  'better-sqlite3', // native addon
-  '@node-rs/argon2', // native addon
-  'pg-native',
-  'bufferutil',
-  'utf-8-validate',
-  'bullmq', // loads its Lua scripts from its package directory
-  'exceljs', // large, only for spreadsheet import/export
-  'nodemailer', // only with SMTP_URL
-  'thread-stream', // pino's worker-thread transports (unused by the server) start its worker file by path
-];
-
-// Bundled packages that find files next to their own code (swagger-ui's static folder and logo, pino's
-// transport worker): their __dirname must be their folder in node_modules, not dist/.
-const OWN_DIRNAME = ['@fastify/swagger-ui', 'pino'];
 
 /** Gives each file of OWN_DIRNAME packages its real __dirname/__filename, resolved at run time. */
 const ownDirnamePlugin = {
