@@ -6,9 +6,9 @@
  * throwaway database, writes bench/results/<scenario>[.postgres].json and regenerates docs/performance.md.
  * Every figure is compared with a baseline measured in the same run; no scenario is part of `npm test`.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { ensureBuilt } from '../scripts/build-state.mjs';
 import { flagBool, flagNumber, parseArgs } from './lib/args.js';
 import { ROOT_DIR, TMP_DIR } from './lib/server.js';
 import { machine, resultFile, writeResult, type ScenarioResult } from './lib/results.js';
@@ -60,16 +60,18 @@ function pickScenarios(names: string[]): Scenario[] {
   });
 }
 
-/** Builds the server (tsc) so the bench measures current code; an unbuildable tree falls back to the last build. */
+/**
+ * Builds server and web app when their sources changed (scripts/build-state.mjs, the same check as `npm start`), so
+ * the bench measures current code and the cold-start scenario's `npm start` finds a built tree; an unbuildable tree
+ * falls back to the last build.
+ */
 function buildServer(): void {
-  process.stdout.write('Building the server (npm run build -w server)…\n');
-  const res = spawnSync('npm', ['run', '--silent', 'build', '-w', 'server'], { cwd: ROOT_DIR, stdio: 'inherit' });
-  if (res.status === 0) return;
-  if (existsSync(path.join(ROOT_DIR, 'server', 'dist', 'platform.js'))) {
-    process.stdout.write('warning: the server did not build; benchmarking the previous build in server/dist\n');
-    return;
+  try {
+    ensureBuilt({ log: (line) => process.stdout.write(`${line}\n`) });
+  } catch (err) {
+    if (!existsSync(path.join(ROOT_DIR, 'server', 'dist', 'platform.js'))) throw new Error('The server did not build and there is no previous build in server/dist.');
+    process.stdout.write(`warning: ${(err as Error).message}; benchmarking the previous build in server/dist\n`);
   }
-  throw new Error('The server did not build and there is no previous build in server/dist.');
 }
 
 async function main(): Promise<void> {

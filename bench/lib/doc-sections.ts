@@ -99,6 +99,13 @@ function customerExtras(r: ScenarioResult): string[] {
   ];
 }
 
+/** A cold-start table row, or none when the result predates that measurement. */
+function startRow(label: string, value: unknown): string[] {
+  if (!value) return [];
+  const v = o(value);
+  return [`| ${label} | ${ms(v.medianMs)} | ${ms(v.minMs)} | ${ms(v.maxMs)} | ${((v.runsMs as number[]) ?? []).join(', ')} |`];
+}
+
 function coldStartExtras(r: ScenarioResult): string[] {
   const m = o(r.measured);
   const b = o(r.baseline);
@@ -110,6 +117,9 @@ function coldStartExtras(r: ScenarioResult): string[] {
     `| Kvittra (\`node server/dist/kvittra.mjs\`, migrated database) | ${ms(m.medianMs)} | ${ms(m.minMs)} | ${ms(m.maxMs)} | ${((m.runsMs as number[]) ?? []).join(', ')} |`,
     `| Bare Fastify app | ${ms(b.medianMs)} | ${ms(b.minMs)} | ${ms(b.maxMs)} | ${((b.runsMs as number[]) ?? []).join(', ')} |`,
     `| Kvittra, first start on an empty database (migrations) | ${ms(f.medianMs)} | ${ms(f.minMs)} | ${ms(f.maxMs)} | ${((f.runsMs as number[]) ?? []).join(', ')} |`,
+    ...startRow('`npm start` on a built tree', m.npmStart),
+    ...startRow('`node scripts/start.mjs` (the build check, no npm)', m.startScript),
+    ...startRow('`node server/dist/kvittra.mjs`, interleaved with the two above', m.direct),
     '',
     phases.length ? `Server-reported phases of the last run (\`/api/health/startup\`, counted from the start of \`startPlatform\`, so module loading is not included): ${phases.map((p) => `${p.name} ${ms(p.ms)}`).join(' → ')}.` : '',
   ];
