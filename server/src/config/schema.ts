@@ -82,7 +82,7 @@ export const settingDocs: Record<string, SettingDoc> = {
   OUTBOUND_WEBHOOK_TIMEOUT_MS: { description: 'Longest wait for a merchant endpoint to answer one delivery.' },
   OUTBOUND_WEBHOOK_BREAKER_THRESHOLD: { description: 'Consecutive failures that open an endpoint\'s circuit breaker (deliveries then wait).' },
   OUTBOUND_WEBHOOK_BREAKER_HALF_OPEN_MS: { description: 'How long an open endpoint circuit waits before one trial delivery.' },
-  OUTBOUND_WEBHOOK_ALLOW_LOOPBACK: { description: 'Allow plain-http webhook endpoints on this machine (127.0.0.1/::1) in production, for a receiver running beside Kvittra. Other private addresses stay refused.' },
+  OUTBOUND_WEBHOOK_ALLOW_LOOPBACK: { description: 'Let operators (not business owners) register webhook endpoints on this machine (http or https to 127.0.0.0/8, ::1, localhost) in production, for a receiver running beside Kvittra. Relaxes nothing else: every other private, link-local and IPv4-embedded address stays refused. Development and test always allow loopback.' },
   OUTBOUND_WEBHOOK_SECRET_OVERLAP_HOURS: { description: 'Hours the previous secret keeps signing alongside the new one after a rotation.' },
   POS_SQUARE_API_URLS: { description: 'Square API base URLs for reconciliation, comma-separated in failover order (primary, secondary, tertiary).' },
   POS_SHOPIFY_API_URLS: { description: 'Shopify Admin API base URLs in failover order; `{shop}` is replaced by the connection\'s shop domain.' },

@@ -8,7 +8,7 @@ import { recordAudit, type Actor } from '../audit/audit-log.js';
 import { getBusinessRow } from '../businesses/business-service.js';
 import type { OutboundEventType } from './event-types.js';
 import { generateSecret, sealSecret } from './signing.js';
-import { guardModeFor, urlProblem } from './url-guard.js';
+import { registrationPolicy, urlProblem } from './url-guard.js';
 import { scheduleDelivery } from './scheduling.js';
 
 export interface EndpointInput {
@@ -39,8 +39,12 @@ export function toEndpointDto(row: Row) {
   };
 }
 
-function assertUrl(ctx: AppContext, url: string): void {
-  const problem = urlProblem(url, guardModeFor(ctx.config.env, ctx.config.outboundWebhooks.allowLoopback));
+/** `byOperator`: only an operator may point an endpoint at loopback in production (OUTBOUND_WEBHOOK_ALLOW_LOOPBACK). */
+/** The audit actor, and whether it is an operator (admin token or operator account) rather than a tenant user. */
+export type EndpointActor = Actor & { isOperator: boolean };
+
+function assertUrl(ctx: AppContext, url: string, byOperator: boolean): void {
+  const problem = urlProblem(url, registrationPolicy(ctx.config.env, ctx.config.outboundWebhooks.allowLoopback, byOperator));
   if (problem) throw new AppError('validation_failed', `url: ${problem}`, { field: 'url' });
 }
 
@@ -51,9 +55,9 @@ export async function getEndpointRow(ctx: AppContext, businessId: string, endpoi
 }
 
 /** Creates an endpoint with a fresh secret; the secret is returned this once and stored encrypted. */
-export async function createEndpoint(ctx: AppContext, businessId: string, input: EndpointInput, who: Actor) {
+export async function createEndpoint(ctx: AppContext, businessId: string, input: EndpointInput, who: EndpointActor) {
   await getBusinessRow(ctx.db, businessId);
-  assertUrl(ctx, input.url);
+  assertUrl(ctx, input.url, who.isOperator);
   const id = newId();
   const secret = generateSecret();
   const now = nowIso();
@@ -90,9 +94,9 @@ export async function listEndpoints(ctx: AppContext, businessId: string, page: {
   return { items: p.items.map(toEndpointDto), nextCursor: p.nextCursor };
 }
 
-export async function updateEndpoint(ctx: AppContext, businessId: string, endpointId: string, patch: Partial<EndpointInput>, who: Actor) {
+export async function updateEndpoint(ctx: AppContext, businessId: string, endpointId: string, patch: Partial<EndpointInput>, who: EndpointActor) {
   const current = await getEndpointRow(ctx, businessId, endpointId);
-  if (patch.url !== undefined) assertUrl(ctx, patch.url);
+  if (patch.url !== undefined) assertUrl(ctx, patch.url, who.isOperator);
   const now = nowIso();
   const set: Partial<Row> = { updated_at: now };
   if (patch.url !== undefined) set.url = patch.url;

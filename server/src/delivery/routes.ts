@@ -3,10 +3,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../http/context.js';
 import { AppError } from '../core/errors.js';
 import { ZPageQuery } from '../core/pagination.js';
+import type { FastifyRequest } from 'fastify';
 import { actorOf } from '../auth/admin-auth.js';
+import { isOperator } from '../auth/principal.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { OUTBOUND_EVENT_TYPES, TEST_EVENT_TYPE } from './event-types.js';
-import { createEndpoint, deleteEndpoint, getEndpointRow, listEndpoints, rotateSecret, toEndpointDto, updateEndpoint } from './endpoint-service.js';
+import { createEndpoint, deleteEndpoint, getEndpointRow, listEndpoints, rotateSecret, toEndpointDto, updateEndpoint, type EndpointActor } from './endpoint-service.js';
 import { listAttempts, listDeliveries, replayDeadLetters } from './dead-letters.js';
 import { emitEvent } from './emit.js';
 
@@ -26,12 +28,17 @@ export const ZInstant = z.iso.datetime({ offset: true }).transform((s) => new Da
 export const ZDeadLetterFilter = z.object({ eventType: z.enum([...OUTBOUND_EVENT_TYPES, TEST_EVENT_TYPE]).optional(), from: ZInstant.optional(), to: ZInstant.optional() });
 const TAGS = ['webhooks'];
 
+/** The audit actor, marked as operator or tenant user: only operators may register loopback destinations in production. */
+function endpointActor(req: FastifyRequest): EndpointActor {
+  return { ...actorOf(req), isOperator: !!req.principal && isOperator(req.principal) };
+}
+
 /** Merchant endpoints for outbound webhooks, under the admin scope. */
 export function endpointRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     const base = '/admin/businesses/:businessId/webhook-endpoints';
     app.post(base, { schema: { tags: TAGS, summary: 'Register a webhook endpoint; the whsec_ secret is returned only in this response', params: ZBusinessParams, body: ZEndpointInput } }, async (req, reply) =>
-      reply.status(201).send(await createEndpoint(ctx, req.params.businessId, req.body, actorOf(req))),
+      reply.status(201).send(await createEndpoint(ctx, req.params.businessId, req.body, endpointActor(req))),
     );
 
     app.get(base, { schema: { tags: TAGS, summary: 'List webhook endpoints', params: ZBusinessParams, querystring: ZPageQuery } }, async (req) => listEndpoints(ctx, req.params.businessId, req.query));
@@ -39,7 +46,7 @@ export function endpointRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(`${base}/:endpointId`, { schema: { tags: TAGS, summary: 'Get a webhook endpoint', params: ZEndpointParams } }, async (req) => toEndpointDto(await getEndpointRow(ctx, req.params.businessId, req.params.endpointId)));
 
     app.patch(`${base}/:endpointId`, { schema: { tags: TAGS, summary: 'Change URL, event types, description, ordering, or enable/disable', params: ZEndpointParams, body: ZEndpointInput.partial().strict() } }, async (req) =>
-      updateEndpoint(ctx, req.params.businessId, req.params.endpointId, req.body, actorOf(req)),
+      updateEndpoint(ctx, req.params.businessId, req.params.endpointId, req.body, endpointActor(req)),
     );
 
     app.delete(`${base}/:endpointId`, { schema: { tags: TAGS, summary: 'Delete an endpoint (waiting deliveries are dead-lettered)', params: ZEndpointParams } }, async (req, reply) => {

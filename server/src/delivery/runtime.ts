@@ -4,7 +4,7 @@ import { nowIso } from '../core/ids.js';
 import { EndpointBreakers, type CircuitName } from './breakers.js';
 import { BullDeliveryBackend } from './bullmq-backend.js';
 import { DELIVER_JOB } from './event-types.js';
-import { guardModeFor } from './url-guard.js';
+import { loopbackEnabled } from './url-guard.js';
 import { WebhookSender } from './sender.js';
 import { sweepDeliveries } from './sweeper.js';
 import { newWorkerId, processDelivery, type DeliveryRuntime } from './worker.js';
@@ -65,7 +65,7 @@ function registerGauges(ctx: AppContext, breakers: EndpointBreakers): void {
 export function startDelivery(ctx: AppContext, opts: { workers: boolean }): DeliveryService {
   const s = ctx.config.outboundWebhooks;
   const breakers = new EndpointBreakers(s.breakerThreshold, s.breakerHalfOpenMs, (id, state) => persistCircuit(ctx, id, state));
-  const runtime: DeliveryRuntime = { ctx, sender: new WebhookSender(guardModeFor(ctx.config.env, s.allowLoopback), s.timeoutMs), breakers, workerId: newWorkerId() };
+  const runtime: DeliveryRuntime = { ctx, sender: new WebhookSender(loopbackEnabled(ctx.config.env, s.allowLoopback), s.timeoutMs), breakers, workerId: newWorkerId() };
   registerGauges(ctx, breakers);
   const slots = new Slots(MAX_IN_FLIGHT);
   const inFlight = new Set<Promise<unknown>>();

@@ -1,6 +1,6 @@
 import type { Agent } from 'undici';
 import { loadUndici } from '../core/undici.js';
-import { guardedLookup, urlProblem, type GuardMode } from './url-guard.js';
+import { deliveryPolicy, guardedLookup, urlProblem, type DestinationPolicy, type Resolver } from './url-guard.js';
 import { parseRetryAfter } from './retry-policy.js';
 import type { SignedHeaders } from './signing.js';
 
@@ -30,14 +30,19 @@ async function readExcerpt(body: AsyncIterable<Buffer> & { destroy?: () => void 
   return Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
 }
 
-/** POSTs signed webhooks with undici: one guarded connection pool, a hard timeout, no redirects. */
+/**
+ * POSTs signed webhooks with undici: guarded connection pools (one strict, one that may also reach loopback,
+ * used only for URLs that name loopback where that is enabled), a hard timeout, no redirects.
+ */
 export class WebhookSender {
-  /** Created on the first send, when undici is loaded. */
-  private agent: Agent | undefined;
+  /** Created on first use, when undici is loaded: keyed by whether loopback is allowed. */
+  private readonly agents = new Map<boolean, Agent>();
 
   constructor(
-    private readonly mode: GuardMode,
+    private readonly loopbackEnabled: boolean,
     private readonly timeoutMs: number,
+    /** Tests replace DNS to prove refusal without connecting anywhere but loopback. */
+    private readonly resolve?: Resolver,
   ) {}
 
   /** Never takes longer than the timeout (plus a margin), whatever the connection pool is doing. */
@@ -54,17 +59,27 @@ export class WebhookSender {
     }
   }
 
+  private async agentFor(policy: DestinationPolicy): Promise<Agent> {
+    const { Agent } = await loadUndici();
+    let agent = this.agents.get(policy.loopback);
+    if (!agent) {
+      agent = new Agent({ connect: { lookup: guardedLookup(policy, this.resolve), timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, connections: 16 });
+      this.agents.set(policy.loopback, agent);
+    }
+    return agent;
+  }
+
   private async attempt(url: string, headers: SignedHeaders, body: string): Promise<SendResult> {
-    const problem = urlProblem(url, this.mode);
+    const policy = deliveryPolicy(this.loopbackEnabled, url);
+    const problem = urlProblem(url, policy);
     const start = performance.now();
     const elapsed = () => Math.round(performance.now() - start);
     if (problem) return { status: null, latencyMs: 0, retryAfterMs: null, excerpt: null, error: `destination not allowed: ${problem}`, permanentError: 'destination not allowed' };
     try {
-      const { Agent, request } = await loadUndici();
-      this.agent ??= new Agent({ connect: { lookup: guardedLookup(this.mode), timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, connections: 16 });
+      const { request } = await loadUndici();
       const res = await request(url, {
         method: 'POST',
-        dispatcher: this.agent,
+        dispatcher: await this.agentFor(policy),
         headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'Kvittra-Webhooks/1' },
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
@@ -81,6 +96,6 @@ export class WebhookSender {
   }
 
   async close(): Promise<void> {
-    await this.agent?.close();
+    await Promise.all([...this.agents.values()].map((a) => a.close()));
   }
 }
