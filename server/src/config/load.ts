@@ -20,6 +20,7 @@ export interface Config {
   logLevel: RawConfig['LOG_LEVEL'];
   sqliteSynchronous: RawConfig['SQLITE_SYNCHRONOUS'];
   webhookBodyLimit: number;
+  httpHeadersTimeoutMs: number;
   rateLimits: { webhooksPerMinute: number; adminPerMinute: number };
   queue: { pollIntervalMs: number; concurrency: number; lockMs: number };
   shutdownTimeoutMs: number;
@@ -141,6 +142,7 @@ export function loadConfig(input: Env = process.env): Config {
     logLevel: raw.LOG_LEVEL,
     sqliteSynchronous: raw.SQLITE_SYNCHRONOUS,
     webhookBodyLimit: raw.WEBHOOK_BODY_LIMIT_BYTES,
+    httpHeadersTimeoutMs: raw.HTTP_HEADERS_TIMEOUT_MS,
     rateLimits: { webhooksPerMinute: raw.RATE_LIMIT_WEBHOOKS_PER_MINUTE, adminPerMinute: raw.RATE_LIMIT_ADMIN_PER_MINUTE },
     queue: { pollIntervalMs: raw.QUEUE_POLL_INTERVAL_MS, concurrency: raw.QUEUE_CONCURRENCY, lockMs: raw.QUEUE_LEASE_MS },
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,

@@ -42,6 +42,7 @@ export const settingDocs: Record<string, SettingDoc> = {
   LOG_LEVEL: { description: 'pino log level: fatal, error, warn, info, debug, trace or silent.' },
   SQLITE_SYNCHRONOUS: { description: 'SQLite synchronous pragma: FULL (durable against power loss) or NORMAL.' },
   WEBHOOK_BODY_LIMIT_BYTES: { description: 'Largest accepted POS webhook body; larger is 413.' },
+  HTTP_HEADERS_TIMEOUT_MS: { description: 'Longest time a client may take to send the request line and headers; slower is answered 408 request_timeout (guards against slowloris clients holding connections open).' },
   RATE_LIMIT_WEBHOOKS_PER_MINUTE: { description: 'Per-connection webhook rate limit.' },
   RATE_LIMIT_ADMIN_PER_MINUTE: { description: 'Per-IP admin API rate limit.' },
   QUEUE_POLL_INTERVAL_MS: { description: 'How often the in-process job worker looks for due jobs when it was not woken.' },
@@ -121,6 +122,8 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
     WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
+    // Node's default is 60 s.
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
     RATE_LIMIT_WEBHOOKS_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     RATE_LIMIT_ADMIN_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     QUEUE_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),

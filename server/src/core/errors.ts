@@ -5,6 +5,8 @@
 export const ERRORS = {
   validation_failed: { status: 400, message: 'The request is not valid.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  malformed_request: { status: 400, message: 'The request is not well-formed HTTP/1.1.' },
+  invalid_url: { status: 400, message: 'The URL is not valid: every % must start a percent-encoded UTF-8 byte (%XX).' },
   invalid_org_number: { status: 400, message: 'Not a valid Swedish organisationsnummer (NNNNNN-NNNN with a correct check digit).' },
   invalid_payload: { status: 400, message: 'The webhook payload could not be understood; it has been kept for inspection.' },
   invalid_cursor: { status: 400, message: 'The pagination cursor is not valid.' },
@@ -15,12 +17,16 @@ export const ERRORS = {
   not_found: { status: 404, message: 'Not found.' },
   route_not_found: { status: 404, message: 'No such endpoint.' },
   method_not_allowed: { status: 405, message: 'Method not allowed.' },
+  request_timeout: { status: 408, message: 'The request did not arrive in time; send it again.' },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
   org_number_taken: { status: 409, message: 'A business with this organisationsnummer already exists.' },
   connection_disabled: { status: 410, message: 'This POS connection is disabled.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
+  uri_too_long: { status: 414, message: 'A path parameter in the URL is too long (at most 100 characters).' },
   unsupported_media_type: { status: 415, message: 'Unsupported content type.' },
+  expectation_failed: { status: 417, message: 'Only "Expect: 100-continue" is supported.' },
   rate_limited: { status: 429, message: 'Too many requests; slow down.' },
+  headers_too_large: { status: 431, message: 'The request line and headers are too large.' },
   invalid_amount: { status: 400, message: 'Enter the amount as on the receipt, e.g. 123.50, 123,50 or 123.' },
   invalid_purchase_time: { status: 400, message: 'Enter the time of purchase as HH:MM or an ISO 8601 instant.' },
   invalid_phone: { status: 400, message: 'Enter a Swedish mobile number, e.g. 070-123 45 67.' },
@@ -75,6 +81,11 @@ export interface ErrorBody {
 
 export function errorBody(err: AppError): ErrorBody {
   return { error: { code: err.code, message: err.message, details: err.details ?? null } };
+}
+
+/** At most `max` characters of client input for a message: an error never echoes unbounded input back. */
+export function excerpt(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found.`);

@@ -1,14 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
-import { installErrorHandling } from './error-handler.js';
+import { frameworkErrorHandler, installErrorHandling } from './error-handler.js';
 import { registerDocs } from './docs.js';
 import { registerWebApp } from './web.js';
 import { rejectNulCharacters } from './reject-nul.js';
 import { registerLoadShedding } from './load-shedding.js';
-import { registerSecurityHeaders } from './security-headers.js';
+import { helmetHeaders, registerSecurityHeaders } from './security-headers.js';
+import { clientErrorHandler, installNodeRejections } from './client-errors.js';
+import { genReqId } from './request-id.js';
+import { requireHostHeader } from './require-host.js';
 import cookie from '@fastify/cookie';
 import { installAccessGuard, installRouteRegistry } from '../auth/access-guard.js';
 import { accountRoutes } from '../accounts/account-routes.js';
@@ -35,25 +37,32 @@ import { endpointRoutes as webhookEndpointRoutes } from '../delivery/routes.js';
 import { deadLetterRoutes as webhookDeadLetterRoutes } from '../delivery/dlq-routes.js';
 import type { Redis } from 'ioredis';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export interface BuildOptions {
   redis?: Redis;
 }
 
 /** Assembles the HTTP edge: every domain registers its routes; handlers stay thin. */
 export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const securityHeaders = helmetHeaders();
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId,
     trustProxy: ctx.config.trustProxy,
     return503OnClosing: true,
+    http: {
+      // require-host.ts answers a missing Host in the catalogue's words instead of Node's empty 400.
+      requireHostHeader: false,
+      headersTimeout: ctx.config.httpHeadersTimeoutMs,
+      // Node looks for timed-out requests every 30 s; a shorter headers timeout needs a shorter look.
+      connectionsCheckingInterval: Math.min(30_000, Math.ceil(ctx.config.httpHeadersTimeoutMs / 2)),
+    },
+    // Rejections before routing (Fastify's router, Node's parser) speak the catalogue too.
+    frameworkErrors: frameworkErrorHandler(securityHeaders),
+    clientErrorHandler: clientErrorHandler(ctx.log, securityHeaders),
   }).withTypeProvider<ZodTypeProvider>();
+  installNodeRejections(app.server, ctx.log, securityHeaders);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
@@ -69,7 +78,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     ctx.metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  registerSecurityHeaders(app);
+  registerSecurityHeaders(app, securityHeaders);
+  app.addHook('onRequest', requireHostHeader);
   await registerLoadShedding(app, ctx);
   await app.register(rateLimit, {
     global: false,

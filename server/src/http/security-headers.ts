@@ -30,8 +30,7 @@ export function helmetHeaders(options: HelmetOptions = HELMET_OPTIONS): Record<s
   return headers;
 }
 
-export function registerSecurityHeaders(app: FastifyInstance, options?: HelmetOptions): void {
-  const headers = helmetHeaders(options);
+export function registerSecurityHeaders(app: FastifyInstance, headers: Readonly<Record<string, string>> = helmetHeaders()): void {
   app.addHook('onRequest', (_req, reply, done) => {
     reply.headers(headers);
     done();
