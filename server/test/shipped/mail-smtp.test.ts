@@ -9,33 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServedPlatform, type ServedPlatform } from '../helpers/served-platform.js';
 import { createBusiness } from '../helpers/fixtures.js';
-import { RICH_FEEDBACK_SV, startSession } from '../helpers/customer.js';
+import { pendingStoreClaim, storeCodeBusiness } from '../helpers/store-claims.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
 import { PROCESS_PUBLIC_BASE_URL } from '../helpers/process-server.js';
 
 const MAIL_FROM = 'Kvittra Test <no-reply@kvittra.test>';
-
-/** A live business with one location; its claims fall due for a reminder at once (1-day deadline, reminder 1 day before). */
-async function businessWithImmediateReminders(p: ServedPlatform, email: string) {
-  const business = await createBusiness(p, { name: 'Kafé Post', email });
-  const location = await p.admin('POST', `/admin/businesses/${business.id}/locations`, { name: 'Butik Posten', address: 'Vasagatan 1, Stockholm' });
-  expect(location.status, location.text).toBe(201);
-  const settings = await p.admin('PATCH', `/admin/businesses/${business.id}/settings`, { storeReview: { deadlineDays: 1, reminderDaysBefore: [1] } });
-  expect(settings.status, settings.text).toBe(200);
-  return { businessId: business.id, storeCode: location.body.storeCode as string };
-}
-
-/** A customer's store-code claim with finished feedback: pending the shop's review. */
-async function pendingClaim(p: ServedPlatform, storeCode: string): Promise<string> {
-  const s = await startSession(p, { storeCode });
-  const claim = await s.call('POST', '/claim', { amount: '149,00', purchasedAt: new Date(Date.now() - 60 * 60_000).toISOString(), phone: '0731234560' });
-  expect(claim.status, claim.text).toBe(200);
-  const feedback = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
-  expect(feedback.status, feedback.text).toBe(200);
-  const row = await p.ctx.db.kysely.selectFrom('store_claims').select(['id', 'status']).where('session_id', '=', s.sessionId).executeTakeFirstOrThrow();
-  expect(row.status).toBe('pending');
-  return row.id;
-}
 
 /**
  * Makes the store-claims sweep due now, as the scheduler does each hour (Scheduler.tick inserts the
@@ -65,8 +43,9 @@ describe('mail through SMTP from the built server (nodemailer)', () => {
 
   it('sends the store-review reminder to the business contact address, with the link to its review page', async () => {
     const to = 'granskning@kafe-post.test';
-    const { businessId, storeCode } = await businessWithImmediateReminders(p, to);
-    const claimId = await pendingClaim(p, storeCode);
+    // Due for a reminder at once: a 1-day deadline with a reminder 1 day before it.
+    const { businessId, storeCode } = await storeCodeBusiness(p, { name: 'Kafé Post', email: to }, { storeReview: { deadlineDays: 1, reminderDaysBefore: [1] } });
+    const claimId = await pendingStoreClaim(p, storeCode, '149,00');
 
     await runStoreClaimsSweep(p);
     const mail = await smtp.waitFor(to, /granskning/);
