@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { MemoryMailSender } from '../../src/mail/mail-sender.js';
-import type { TestPlatform } from './platform.js';
+import type { PlatformHandle, TestPlatform } from './platform.js';
 
 type Res = { status: number; body: any; headers: Headers; text: string };
 
@@ -29,7 +29,7 @@ export interface Browser {
   login(email: string, password: string): Promise<Res>;
 }
 
-export function browser(p: TestPlatform): Browser {
+export function browser(p: PlatformHandle): Browser {
   const b: Browser = {
     cookie: null,
     csrf: null,
@@ -52,7 +52,7 @@ export function browser(p: TestPlatform): Browser {
 }
 
 /** Invites `email` to the business as the operator and accepts the invitation in a fresh browser. */
-export async function businessUser(p: TestPlatform, businessId: string, email: string, role: 'owner' | 'staff' = 'owner', password = GOOD_PASSWORD): Promise<Browser> {
+export async function businessUser(p: PlatformHandle, businessId: string, email: string, role: 'owner' | 'staff' = 'owner', password = GOOD_PASSWORD): Promise<Browser> {
   const inv = await p.admin('POST', `/admin/businesses/${businessId}/invitations`, { email, role });
   expect(inv.status, inv.text).toBe(201);
   const token = new URL(inv.body.link).searchParams.get('token')!;

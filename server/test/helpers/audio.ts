@@ -50,6 +50,25 @@ async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
+/** 16-bit mono PCM WAV of `seconds` silence, built by hand (no tools needed). */
+export function tinyWav(seconds = 0.5, rate = 8000): Buffer {
+  const data = Math.round(seconds * rate) * 2;
+  const b = Buffer.alloc(44 + data);
+  b.write('RIFF', 0, 'latin1');
+  b.writeUInt32LE(36 + data, 4);
+  b.write('WAVEfmt ', 8, 'latin1');
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36, 'latin1');
+  b.writeUInt32LE(data, 40);
+  return b;
+}
+
 /** Spoken `text` as a WAV (espeak-ng writes 22050 Hz mono 16-bit PCM). */
 export async function makeSpeechWav(text: string, lang = 'sv'): Promise<Buffer> {
   return inTempDir(async (dir) => {

@@ -4,7 +4,7 @@
  * Frames are collected in order; `next(type)` waits for the next frame of a type, `closed` for the close.
  */
 import WebSocket from 'ws';
-import type { TestPlatform } from './platform.js';
+import type { PlatformHandle } from './platform.js';
 import type { CustomerSession } from './customer.js';
 
 export interface StreamFrame {
@@ -30,18 +30,18 @@ export interface RefusedUpgrade {
 
 export type StreamAuth = 'subprotocol' | 'header' | 'none';
 
-export function streamUrl(p: TestPlatform, sessionId: string): string {
+export function streamUrl(p: PlatformHandle, sessionId: string): string {
   return `${p.baseUrl.replace(/^http/, 'ws')}/api/v1/feedback-sessions/${sessionId}/voice-stream`;
 }
 
-function connect(p: TestPlatform, s: Pick<CustomerSession, 'sessionId' | 'token'>, auth: StreamAuth): WebSocket {
+function connect(p: PlatformHandle, s: Pick<CustomerSession, 'sessionId' | 'token'>, auth: StreamAuth): WebSocket {
   const protocols = ['kvittra.voice.v1', ...(auth === 'subprotocol' ? [`kvittra.token.${s.token}`] : [])];
   const headers = auth === 'header' ? { authorization: `Bearer ${s.token}` } : undefined;
   return new WebSocket(streamUrl(p, s.sessionId), protocols, { headers });
 }
 
 /** Opens a stream that must be accepted; rejects with the HTTP refusal otherwise. */
-export function openStream(p: TestPlatform, s: Pick<CustomerSession, 'sessionId' | 'token'>, auth: StreamAuth = 'subprotocol'): Promise<StreamClient> {
+export function openStream(p: PlatformHandle, s: Pick<CustomerSession, 'sessionId' | 'token'>, auth: StreamAuth = 'subprotocol'): Promise<StreamClient> {
   const ws = connect(p, s, auth);
   const frames: StreamFrame[] = [];
   const consumed = new Set<StreamFrame>();
@@ -89,7 +89,7 @@ export function openStream(p: TestPlatform, s: Pick<CustomerSession, 'sessionId'
 }
 
 /** The HTTP answer to an upgrade the server refused before switching protocols. */
-export async function refusedUpgrade(p: TestPlatform, s: Pick<CustomerSession, 'sessionId' | 'token'>, auth: StreamAuth = 'subprotocol'): Promise<RefusedUpgrade> {
+export async function refusedUpgrade(p: PlatformHandle, s: Pick<CustomerSession, 'sessionId' | 'token'>, auth: StreamAuth = 'subprotocol'): Promise<RefusedUpgrade> {
   try {
     const c = await openStream(p, s, auth);
     c.ws.close();

@@ -12,7 +12,7 @@ import { startPlatform, type Platform } from '../../src/platform.js';
 import type { ConnectionSetup } from '../helpers/fixtures.js';
 import { ingestSale, locationQr, squareSetup, startSession, type CustomerSession } from '../helpers/customer.js';
 import { startFakeTranscriber, type FakeTranscriber } from '../helpers/fake-transcriber.js';
-import { describeWithAudioTools, makeSilenceWav, makeSpeechWav } from '../helpers/audio.js';
+import { describeWithAudioTools, makeSilenceWav, makeSpeechWav, tinyWav } from '../helpers/audio.js';
 import { onTempFileEvent, type TempFileEvent } from '../../src/voice/temp-file.js';
 import { loadScoringContext } from '../../src/feedback/scoring-context.js';
 import { planFollowUp } from '../../src/scoring/follow-up.js';
@@ -34,25 +34,6 @@ async function postVoice(p: TestPlatform, s: CustomerSession, bytes: Buffer, o: 
   const res = await fetch(`${p.baseUrl}/api/v1/feedback-sessions/${s.sessionId}/feedback`, { method: 'POST', body: form, headers: { authorization: `Bearer ${s.token}` } });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, text };
-}
-
-/** 16-bit mono PCM WAV of `seconds` silence, built by hand (no tools needed). */
-function tinyWav(seconds = 0.5, rate = 8000): Buffer {
-  const data = Math.round(seconds * rate) * 2;
-  const b = Buffer.alloc(44 + data);
-  b.write('RIFF', 0, 'latin1');
-  b.writeUInt32LE(36 + data, 4);
-  b.write('WAVEfmt ', 8, 'latin1');
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36, 'latin1');
-  b.writeUInt32LE(data, 40);
-  return b;
 }
 
 let saleSeq = 0;
