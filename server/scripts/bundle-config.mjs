@@ -11,7 +11,7 @@ export const EXTERNAL = [
   'bullmq', // loads its Lua scripts from its package directory
   'exceljs', // large, only for spreadsheet import/export
   'nodemailer', // only with SMTP_URL
-  'thread-stream', // pino's worker-thread transports (unused by the server) start its worker file by path
+  'thread-stream', // loaded with pino at every start; its worker file (for pino's transports, which the server does not use) is started by path
 ];
 
 // Bundled packages that find files next to their own code (swagger-ui's static folder and logo, pino's
