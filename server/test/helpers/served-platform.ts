@@ -36,14 +36,20 @@ async function drainFromOutside(db: Pick<Db, 'kysely'>, timeoutMs = 10_000): Pro
   return false;
 }
 
+export interface ServedOptions {
+  /** The database the server runs on; by default the project's (KVITTRA_TEST_DB, else SQLite). */
+  backend?: typeof backend;
+}
+
 /**
  * The shipped server (`node server/dist/kvittra.mjs`) on a free loopback port with its own throwaway
- * database (SQLite file, or PostgreSQL under KVITTRA_TEST_DB=postgres). `env` adds to or overrides the
- * test environment (e.g. fake provider URLs).
+ * database (SQLite file, or a scratch PostgreSQL database under KVITTRA_TEST_DB=postgres or
+ * `{ backend: 'postgres' }`), dropped by stop(). `env` adds to or overrides the test environment (e.g.
+ * fake provider URLs).
  */
-export async function startServedPlatform(env: Record<string, string> = {}, label = 'served platform'): Promise<ServedPlatform> {
+export async function startServedPlatform(env: Record<string, string> = {}, label = 'served platform', opts: ServedOptions = {}): Promise<ServedPlatform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kvittra-served-'));
-  const pgDb = backend === 'postgres' ? await createScratchPostgres('kvittra_served') : null;
+  const pgDb = (opts.backend ?? backend) === 'postgres' ? await createScratchPostgres('kvittra_served') : null;
   const databaseUrl = pgDb?.url ?? path.join(dataDir, 'served.sqlite');
   // Chromium and the server share a small machine: load shedding must not turn a journey's request into a 503.
   const extra = { QUEUE_POLL_INTERVAL_MS: '50', LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0', ...env };

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { loadConfig } from '../../src/config/load.js';
 import { startPlatform } from '../../src/platform.js';
 import { createLogger } from '../../src/core/logger.js';
-import { backend, httpClient, TEST_ADMIN_TOKEN, TEST_PUBLIC_BASE_URL, type TestPlatform } from './platform.js';
+import { backend, httpClient, TEST_ADMIN_TOKEN, TEST_PUBLIC_BASE_URL, type PlatformHandle, type TestPlatform } from './platform.js';
 import type { SignedWebhook } from './pos-payloads.js';
 import { APPLY_EVENT_JOB } from '../../src/pos/ingest-service.js';
 import { createBusiness, setupConnection, validOrgNumber, type ConnectionSetup } from './fixtures.js';
@@ -21,7 +21,7 @@ export function safeOrgNumber(): string {
 }
 
 /** setupConnection() on a business created with a safe org number (unless one is given). */
-export async function connect(p: TestPlatform, provider: Provider, businessId?: string): Promise<ConnectionSetup> {
+export async function connect(p: PlatformHandle, provider: Provider, businessId?: string): Promise<ConnectionSetup> {
   const bid = businessId ?? (await createBusiness(p, { orgNumber: safeOrgNumber() })).id;
   return setupConnection(p, provider, bid);
 }
@@ -66,7 +66,7 @@ export function send(p: Pick<TestPlatform, 'api'>, wh: SignedWebhook) {
 }
 
 /** Every transaction of a business (one page is enough for these tests). */
-export async function transactionsOf(p: TestPlatform, businessId: string): Promise<any[]> {
+export async function transactionsOf(p: PlatformHandle, businessId: string): Promise<any[]> {
   const res = await p.admin('GET', `/admin/businesses/${businessId}/transactions?limit=100`);
   if (res.status !== 200) throw new Error(`transactions: ${res.status} ${res.text}`);
   return res.body.items;
@@ -83,7 +83,7 @@ export async function eventsOf(p: Pick<TestPlatform, 'ctx'>, connectionId: strin
 }
 
 /** Drain the queue and fail loudly if it does not empty. */
-export async function drain(p: Pick<TestPlatform, 'ctx'>): Promise<void> {
+export async function drain(p: Pick<PlatformHandle, 'ctx'>): Promise<void> {
   if (!(await p.ctx.queue.drain(15_000))) throw new Error('queue did not drain');
 }
 
