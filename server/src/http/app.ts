@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -41,6 +42,17 @@ export interface BuildOptions {
   redis?: Redis;
 }
 
+/**
+ * A request with `Connection: Upgrade` reaches the router through @fastify/websocket's server-wide 'upgrade'
+ * listener, and Node no longer manages its socket. A WebSocket route hijacks it; any other route answers normally
+ * and the socket stayed open after the client was done, holding a file descriptor and making a graceful stop
+ * wait for the shutdown timeout. Such a connection cannot carry another request: close it once answered.
+ */
+function closeUpgradedSocket(raw: IncomingMessage & { upgrade?: boolean }): void {
+  // Node's HTTP parser sets `upgrade` on the message it hands to 'upgrade' listeners (not in @types/node).
+  if (raw.upgrade && !raw.socket.destroyed) raw.socket.end();
+}
+
 /** Assembles the HTTP edge: every domain registers its routes; handlers stay thin. */
 export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const securityHeaders = helmetHeaders();
@@ -76,6 +88,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     ctx.metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    closeUpgradedSocket(req.raw);
   });
 
   registerSecurityHeaders(app, securityHeaders);
