@@ -9,6 +9,7 @@ import { servingRequests } from './http/in-flight.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { createMetrics, addCollectedGauge, addCheckpointGauges } from './ops/metrics.js';
 import { StartupPhases } from './ops/startup.js';
+import { startMetricsListener } from './ops/metrics-endpoint.js';
 import { buildApp } from './http/app.js';
 import type { AppContext, AppServices } from './http/context.js';
 import { Pii } from './core/pii.js';
@@ -61,7 +62,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
   const startup = new StartupPhases();
   const log = opts.logger ?? createLogger(config.logLevel);
   startup.mark('config');
-  const metrics = createMetrics();
+  const metrics = createMetrics({ businessLabels: config.metrics.businessLabels });
   const dialect = config.database.kind;
   const db = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous, onQuery: (ms) => metrics.dbQueryDuration.observe({ dialect }, ms / 1000), onWarning: (message) => log.warn(message) });
   startup.mark('database_open');
@@ -87,6 +88,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
   } else {
     await app.ready();
   }
+  const metricsListener = opts.listen !== false ? await startMetricsListener(ctx) : null;
   db.startCheckpointThread?.();
   if (opts.startWorkers !== false) {
     queue.start();
@@ -101,6 +103,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
       ctx.state.shuttingDown = true;
       scheduler.stop();
       await app.close();
+      await metricsListener?.close();
       await queue.stop();
       await delivery.stop();
       if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -16,6 +16,8 @@ export interface Config {
   redisKeyPrefix: string;
   publicBaseUrl: string;
   adminToken: string;
+  /** Where /metrics is served (its own listener when `port` is set) and whether series carry tenant ids. */
+  metrics: { port: number | undefined; host: string; token: string | undefined; businessLabels: boolean };
   encryptionKey: Buffer;
   logLevel: RawConfig['LOG_LEVEL'];
   sqliteSynchronous: RawConfig['SQLITE_SYNCHRONOUS'];
@@ -140,6 +142,7 @@ export function loadConfig(input: Env = process.env): Config {
     adminToken,
     encryptionKey,
     logLevel: raw.LOG_LEVEL,
+    metrics: { port: raw.METRICS_PORT, host: raw.METRICS_HOST, token: raw.METRICS_TOKEN, businessLabels: raw.METRICS_BUSINESS_LABELS },
     sqliteSynchronous: raw.SQLITE_SYNCHRONOUS,
     webhookBodyLimit: raw.WEBHOOK_BODY_LIMIT_BYTES,
     httpHeadersTimeoutMs: raw.HTTP_HEADERS_TIMEOUT_MS,

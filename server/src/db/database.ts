@@ -10,6 +10,7 @@ import { GroupCommitter } from './group-commit.js';
 import { fdatasyncFile, WalSync } from './wal-sync.js';
 import { BackgroundCheckpointer, type CheckpointStats } from './checkpointer.js';
 import { lazyRequire, once } from '../core/lazy.js';
+import { integrityResult, sqliteQuickCheckInThread } from './integrity-thread.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -123,11 +124,10 @@ export function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Db
       // Reads may still work after a failed WAL sync; writes cannot be acknowledged, so the instance is not ready.
       ping: () => (writer.storageError ? Promise.reject(writer.storageError) : timed(() => sql`select 1`.execute(kysely))),
       async integrityCheck() {
-        const rows = raw.pragma('integrity_check') as { integrity_check: string }[];
-        const fk = raw.pragma('foreign_key_check') as unknown[];
-        const details = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
-        if (fk.length > 0) details.push(`${fk.length} foreign key violations`);
-        return { ok: details.length === 0, details };
+        if (target.file !== ':memory:') return sqliteQuickCheckInThread(target.file);
+        // An in-memory database is not reachable from another thread; it is small by nature.
+        const rows = (raw.pragma('quick_check') as { quick_check: string }[]).map((r) => r.quick_check);
+        return integrityResult(rows, (raw.pragma('foreign_key_check') as unknown[]).length);
       },
       checkpoints: checkpointer?.stats,
       startCheckpointThread: checkpointer ? () => checkpointer.start() : undefined,

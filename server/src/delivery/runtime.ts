@@ -49,9 +49,17 @@ function persistCircuit(ctx: AppContext, endpointId: string, state: CircuitName)
 }
 
 function registerGauges(ctx: AppContext, breakers: EndpointBreakers): void {
-  addCollectedGauge(ctx.metrics, 'webhook_endpoint_circuit_state', 'Outbound endpoint circuit as seen by this instance: 0 closed, 1 half-open, 2 open', ['endpoint_id'], async (set) => {
-    for (const [id, s] of breakers.states()) set({ endpoint_id: id }, CIRCUIT_VALUE[s]);
+  addCollectedGauge(ctx.metrics, 'webhook_endpoint_circuits', 'Outbound endpoints by circuit state as seen by this instance', ['state'], async (set) => {
+    const counts: Record<CircuitName, number> = { closed: 0, half_open: 0, open: 0 };
+    for (const [, s] of breakers.states()) counts[s] += 1;
+    for (const [state, n] of Object.entries(counts)) set({ state }, n);
   });
+  // One series per endpoint, i.e. per tenant: only with METRICS_BUSINESS_LABELS.
+  if (ctx.metrics.businessLabels) {
+    addCollectedGauge(ctx.metrics, 'webhook_endpoint_circuit_state', 'Outbound endpoint circuit as seen by this instance: 0 closed, 1 half-open, 2 open', ['endpoint_id'], async (set) => {
+      for (const [id, s] of breakers.states()) set({ endpoint_id: id }, CIRCUIT_VALUE[s]);
+    });
+  }
   addCollectedGauge(ctx.metrics, 'webhook_dead_letters', 'Outbound webhook deliveries in the dead-letter queue', [], async (set) => {
     const row = await ctx.db.kysely.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'dead').executeTakeFirst();
     set({}, Number(row?.n ?? 0));

@@ -133,7 +133,7 @@ function scoreDetails(s: ScoreResult) {
 }
 
 function recordMetrics(ctx: AppContext, businessId: string, score: ScoreResult, tier: string, risk: RiskAssessment) {
-  ctx.metrics.feedbackSessions.inc({ business_id: businessId, status: risk.summary.hold ? 'fraud_held' : 'completed', quality_tier: tier });
+  ctx.metrics.countFeedbackSession(businessId, risk.summary.hold ? 'fraud_held' : 'completed', tier);
   ctx.metrics.qualityScore.observe(score.score);
   for (const s of risk.signals) ctx.metrics.fraudSignals.inc({ code: s.code });
   if (risk.summary.hold) ctx.metrics.rewardsHeld.inc();

@@ -74,7 +74,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const consent = requireConsent(body.consent);
         const loc = await findPublicLocation(ctx.db, body);
         const created = await createSession(ctx.db, loc, { channel: body.qrToken ? 'qr' : 'store_code', locale: body.locale, consentVersion: consent.version, ...clientHashes(ctx, req) });
-        ctx.metrics.feedbackSessions.inc({ business_id: loc.businessId, status: 'created', quality_tier: 'none' });
+        ctx.metrics.countFeedbackSession(loc.businessId, 'created', 'none');
         return reply.status(201).send({ ...created, location: await locationDto(ctx, loc) });
       },
     );

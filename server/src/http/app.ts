@@ -33,6 +33,8 @@ import { gdprRoutes } from '../gdpr/gdpr-routes.js';
 import multipart from '@fastify/multipart';
 import { swedishOpsRoutes } from '../swedish/routes.js';
 import { posSyncAdminRoutes, posSyncPublicRoutes } from '../pos-sync/routes.js';
+import { metricsRoute } from '../ops/metrics-endpoint.js';
+import { integrityRoutes } from '../ops/integrity-routes.js';
 import { healthRoutes } from '../ops/health-routes.js';
 import { endpointRoutes as webhookEndpointRoutes } from '../delivery/routes.js';
 import { deadLetterRoutes as webhookDeadLetterRoutes } from '../delivery/dlq-routes.js';
@@ -106,6 +108,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   const ingestor = new WebhookIngestor(ctx);
 
   await app.register(healthRoutes(ctx));
+  if (ctx.config.metrics.port === undefined) await app.register(metricsRoute(ctx));
   await app.register(posSyncPublicRoutes(ctx));
   await app.register(webhookRoutes(ctx, ingestor));
   await app.register(async (customer) => {
@@ -127,6 +130,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     await admin.register(locationRoutes(ctx));
     await admin.register(connectionRoutes(ctx, ingestor));
     await admin.register(swedishOpsRoutes());
+    await admin.register(integrityRoutes(ctx));
     await admin.register(posSyncAdminRoutes(ctx));
     await admin.register(settingsRoutes(ctx));
     await admin.register(rewardAdminRoutes(ctx));

@@ -9,7 +9,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Kvittra API', version: VERSION, description: 'Receipt-verified customer feedback for Swedish shops, cafés and restaurants. Errors are `{ "error": { "code", "message", "details" } }`.' },
-      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' } } },
+      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN: reads /metrics only' } } },
       tags: [
         { name: 'admin', description: 'Operator API (Authorization: Bearer ADMIN_TOKEN)' },
         { name: 'customer', description: 'The customer app: sessions, purchase verification, feedback conversation, payout number' },

@@ -49,12 +49,5 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       totalMs: ctx.startup.totalMs(),
       sla: { targetMs: 300, met: ctx.startup.totalMs() < 300 },
     }));
-    app.get('/api/health/integrity', { schema: { tags: ['health'], summary: 'Database integrity check' } }, async (_req, reply) => {
-      const result = await ctx.db.integrityCheck();
-      return reply.status(result.ok ? 200 : 503).send({ ok: result.ok, dialect: ctx.db.dialect, details: result.details, checkedAt: new Date().toISOString() });
-    });
-    app.get('/metrics', { schema: { tags: ['health'], summary: 'Prometheus metrics', hide: false } }, async (_req, reply) => {
-      return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
-    });
   };
 }

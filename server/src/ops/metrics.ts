@@ -1,8 +1,17 @@
 import client from 'prom-client';
 import type { CheckpointStats } from '../db/checkpointer.js';
 
+export interface MetricsOptions {
+  /**
+   * Series labelled with business or endpoint ids (METRICS_BUSINESS_LABELS). Off by default: they disclose each
+   * tenant's volumes to whoever reads /metrics, and add series with every tenant.
+   */
+  businessLabels?: boolean;
+}
+
 /** One registry per app instance, so tests can build several apps in one process. */
-export function createMetrics() {
+export function createMetrics(opts: MetricsOptions = {}) {
+  const businessLabels = opts.businessLabels ?? false;
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const httpDuration = new client.Histogram({
@@ -45,10 +54,18 @@ export function createMetrics() {
   });
   const feedbackSessions = new client.Counter({
     name: 'feedback_sessions_total',
-    help: 'Feedback sessions by business, status transition and quality tier',
-    labelNames: ['business_id', 'status', 'quality_tier'] as const,
+    help: 'Feedback sessions by status transition and quality tier',
+    labelNames: ['status', 'quality_tier'] as const,
     registers: [registry],
   });
+  const feedbackSessionsByBusiness = businessLabels
+    ? new client.Counter({ name: 'feedback_sessions_by_business_total', help: 'Feedback sessions by business, status transition and quality tier (METRICS_BUSINESS_LABELS)', labelNames: ['business_id', 'status', 'quality_tier'] as const, registers: [registry] })
+    : null;
+  /** Counts a session's status transition; per business only when business labels are on. */
+  const countFeedbackSession = (businessId: string, status: string, qualityTier: string) => {
+    feedbackSessions.inc({ status, quality_tier: qualityTier });
+    feedbackSessionsByBusiness?.inc({ business_id: businessId, status, quality_tier: qualityTier });
+  };
   const qualityScore = new client.Histogram({ name: 'feedback_quality_score', help: 'Distribution of feedback quality scores', buckets: [0, 20, 40, 60, 75, 90, 100], registers: [registry] });
   const voiceDuration = new client.Histogram({
     name: 'voice_processing_duration_seconds',
@@ -69,7 +86,7 @@ export function createMetrics() {
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  return { loadShed, webhookDeliveries, webhookDeliveryDuration, registry, feedbackSessions, qualityScore, voiceDuration, rewardAmount, fraudSignals, rewardsHeld, httpDuration, webhookEvents, dbQueryDuration, groupCommitBatch, jobsProcessed };
+  return { businessLabels, countFeedbackSession, loadShed, webhookDeliveries, webhookDeliveryDuration, registry, feedbackSessions, qualityScore, voiceDuration, rewardAmount, fraudSignals, rewardsHeld, httpDuration, webhookEvents, dbQueryDuration, groupCommitBatch, jobsProcessed };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

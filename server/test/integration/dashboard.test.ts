@@ -129,7 +129,7 @@ describe.skipIf(backendUnavailable)('business dashboard APIs (Europe/Stockholm, 
     await seedFeedback(p, { businessId: biz, locationId: locA, scoredAt: '2026-07-02T10:00:00.000Z', score: 70 });
     const third = await staff.call('GET', url);
     expect(third.body.feedbackCount).toBe(first.body.feedbackCount + 1);
-    const metrics = await p.api('GET', '/metrics');
+    const metrics = await p.admin('GET', '/metrics');
     expect(metrics.text).toMatch(/dashboard_cache_requests_total\{result="hit"\} \d+/);
   });
 });

@@ -46,8 +46,8 @@ describe.skipIf(backendUnavailable)('health, readiness, metrics and docs', () =>
     expect(res.body.sla.targetMs).toBe(300);
   });
 
-  it('integrity check passes on a fresh database', async () => {
-    const res = await p.api('GET', '/api/health/integrity');
+  it('integrity check passes on a fresh database (operator-only, at /admin/health/integrity)', async () => {
+    const res = await p.admin('GET', '/admin/health/integrity');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: true, dialect: backend, details: [] });
   });
@@ -55,7 +55,7 @@ describe.skipIf(backendUnavailable)('health, readiness, metrics and docs', () =>
   it('exposes Prometheus metrics: HTTP histogram by route and status, queue depth, process metrics', async () => {
     await p.api('GET', '/api/health/live');
     await p.api('GET', '/nope');
-    const res = await p.api('GET', '/metrics');
+    const res = await p.admin('GET', '/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     expect(res.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/health\/live",status_code="200"\} [1-9]/);

@@ -38,7 +38,7 @@ describe.skipIf(backendUnavailable)('load shedding', () => {
     expect(shed[0]!.body.error.details.reason).toBe('eventLoopDelay');
     expect(Number(shed[0]!.retryAfter)).toBeGreaterThan(0);
     expect(probes.every((s) => s === 200)).toBe(true);
-    const metrics = await p.api('GET', '/metrics');
+    const metrics = await p.admin('GET', '/metrics');
     expect(metrics.text).toMatch(/http_load_shed_total\{reason="eventLoopDelay"\} [1-9]/);
   });
 });

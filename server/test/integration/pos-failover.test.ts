@@ -69,7 +69,7 @@ describe.skipIf(backendUnavailable)('POS endpoint failover and admin', () => {
     await posSyncFor(p.ctx).settled(); // automatic switches are stored asynchronously
     expect((await failovers()).map((f) => [f.kind, f.from_endpoint, f.to_endpoint])).toEqual([['automatic', 'primary', 'secondary'], ['recovery', 'secondary', 'primary']]);
 
-    const metrics = (await p.api('GET', '/metrics')).text;
+    const metrics = (await p.admin('GET', '/metrics')).text;
     expect(metrics).toContain('pos_endpoint_active{provider="square",endpoint="primary"} 1');
     expect(metrics).toContain('pos_endpoint_active{provider="square",endpoint="secondary"} 0');
     expect(metrics).toMatch(/pos_api_requests_total\{provider="square",endpoint="primary",status="503"\} \d/);

@@ -126,7 +126,7 @@ describe.skipIf(backendUnavailable)('POS API reconciliation', () => {
     expect(tx).toMatchObject({ externalId: sale.paymentId, status: 'refunded', refundedAmountMinor: 25_000 });
     const after = await p.ctx.db.kysely.selectFrom('rewards').select('status').where('id', '=', reward.id).executeTakeFirstOrThrow();
     expect(after.status).toBe('reversed');
-    const metrics = await p.api('GET', '/metrics');
+    const metrics = await p.admin('GET', '/metrics');
     expect(metrics.text).toMatch(/pos_reconciliation_repairs_total\{provider="square",kind="missing_refund"\} [1-9]/);
   });
 

@@ -6,7 +6,7 @@ import { connect, send } from '../helpers/webhook-helpers.js';
 
 /** pos_webhook_events_total samples as "provider/outcome" → value. */
 async function webhookCounters(p: TestPlatform): Promise<Record<string, number>> {
-  const res = await p.api('GET', '/metrics');
+  const res = await p.admin('GET', '/metrics');
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
   expect(res.text).toContain('# TYPE pos_webhook_events_total counter');
@@ -61,13 +61,13 @@ describe.skipIf(backendUnavailable)('webhook metrics', () => {
   });
 
   it('the webhook route shows up in the HTTP histogram by route template, not by connection id', async () => {
-    const res = await p.api('GET', '/metrics');
+    const res = await p.admin('GET', '/metrics');
     expect(res.text).toMatch(/http_request_duration_seconds_count\{method="POST",route="\/webhooks\/:provider\/:connectionId",status_code="200"\} \d+/);
     expect(res.text).not.toMatch(/route="\/webhooks\/square\/[0-9a-f-]{36}"/);
   });
 
   it('SQLite exports its WAL checkpoint thread (started with the platform); PostgreSQL has none', async () => {
-    const text = (await p.api('GET', '/metrics')).text;
+    const text = (await p.admin('GET', '/metrics')).text;
     if (p.ctx.db.dialect === 'postgres') {
       expect(text).not.toContain('sqlite_checkpoint_thread_up');
       return;

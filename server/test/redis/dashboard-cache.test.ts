@@ -37,7 +37,7 @@ describe.skipIf(!!process.env.KVITTRA_REDIS_UNAVAILABLE)('dashboard cache in Red
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
     expect((await p.admin('GET', url)).body).toEqual(first.body);
-    const metrics = (await p.api('GET', '/metrics')).text;
+    const metrics = (await p.admin('GET', '/metrics')).text;
     expect(metrics).toMatch(/dashboard_cache_requests_total\{result="hit"\} 1\b/);
     await seedFeedback(p, { businessId: biz, locationId: loc, scoredAt: '2026-05-06T08:00:00.000Z', score: 40 });
     const third = await p.admin('GET', url);

@@ -61,7 +61,7 @@ describe('load points of the built server and the shipped tests that cover them'
     const named = (kind: LoadPoint['kind']) => [...new Set(points.filter((p) => p.kind === kind).map((p) => p.name))].sort();
     expect(named('dynamic-import')).toEqual(expect.arrayContaining(['@node-rs/argon2', 'core/undici-exports.ts', 'exceljs', 'nodemailer', 'swedish/index.ts']));
     expect(named('lazy-require')).toEqual(expect.arrayContaining(['bullmq', 'ioredis', 'pg']));
-    expect(named('worker')).toEqual(['db/checkpointer.ts']);
+    expect(named('worker')).toEqual(['db/checkpointer.ts', 'db/integrity-thread.ts']);
     expect(named('unresolvable')).toEqual([]);
   });
 

@@ -176,15 +176,15 @@ describe('outbound webhooks through the shipped server', () => {
     expect(stats.status, stats.text).toBe(200);
     const mine = stats.body.endpoints.find((e: { endpointId: string }) => base.endsWith(e.endpointId));
     expect(mine.windows['24h']).toEqual({ delivered: sent, dead: 0, pending: 0, successRate: 1 });
-    const metrics = (await p.api('GET', '/metrics')).text;
+    const metrics = (await p.admin('GET', '/metrics')).text;
     expect(metrics).toMatch(new RegExp(`^webhook_deliveries_total\\{result="delivered"\\} ${sent}$`, 'm'));
   });
 
   it('runs SQLite WAL checkpoints on their own thread, which loaded better-sqlite3 from the bundle', async () => {
     // The thread reports only checkpoints that found new WAL frames; the writes above gave it some.
-    const threadCheckpoints = async () => Number(/^sqlite_wal_checkpoints\{by="thread"\} (\d+)$/m.exec((await p.api('GET', '/metrics')).text)?.[1] ?? -1);
+    const threadCheckpoints = async () => Number(/^sqlite_wal_checkpoints\{by="thread"\} (\d+)$/m.exec((await p.admin('GET', '/metrics')).text)?.[1] ?? -1);
     await expect.poll(threadCheckpoints, { timeout: 10_000 }).toBeGreaterThan(0);
-    expect((await p.api('GET', '/metrics')).text).toMatch(/^sqlite_checkpoint_thread_up 1$/m);
+    expect((await p.admin('GET', '/metrics')).text).toMatch(/^sqlite_checkpoint_thread_up 1$/m);
     expect(p.server.output()).not.toMatch(/checkpoint thread (failed|exited)/);
   });
 });

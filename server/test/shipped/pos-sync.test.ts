@@ -80,7 +80,7 @@ describe('POS reconciliation and health through the shipped server', () => {
     expect(refresh.map((r) => JSON.parse(r.body))).toEqual([expect.objectContaining({ grant_type: 'refresh_token', refresh_token: 'sq-refresh-1', client_id: 'sq-app' })]);
     expect(square.apiRequests('/v2/payments').at(-1)!.headers.authorization).toBe('Bearer sq-fresh-token');
     expect((await reconcile(c))).toMatchObject({ status: 'ok', missing: 0, repaired: 0 });
-    const metrics = (await p.api('GET', '/metrics')).text;
+    const metrics = (await p.admin('GET', '/metrics')).text;
     expect(metrics).toMatch(/^pos_reconciliation_repairs_total\{provider="square",kind="missing_sale"\} 1$/m);
   });
 
@@ -108,7 +108,7 @@ describe('POS reconciliation and health through the shipped server', () => {
     const pools = await p.admin('GET', '/admin/pos/pools');
     const squarePools = pools.body.providers.find((x: { provider: string }) => x.provider === 'square');
     expect(squarePools.endpoints[0].pools.map((x: { origin: string }) => x.origin)).toEqual([square.url]);
-    expect((await p.api('GET', '/metrics')).text).toMatch(/^pos_api_breaker_state\{provider="square",endpoint="primary"\} 0$/m);
+    expect((await p.admin('GET', '/metrics')).text).toMatch(/^pos_api_breaker_state\{provider="square",endpoint="primary"\} 0$/m);
 
     await square.stop();
     // The probe that meets the closing socket may see ECONNRESET; the next ones find nothing listening.

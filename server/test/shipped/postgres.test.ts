@@ -35,6 +35,6 @@ describe.skipIf(!!process.env.KVITTRA_PG_UNAVAILABLE)('the shipped server on Pos
     const txs = await transactionsOf(p, c.businessId);
     expect(txs.map((t) => [t.externalId, t.amountMinor, t.status])).toEqual([['PSHIPPEDPG1', 14_900, 'completed']]);
     // No SQLite checkpoint thread on PostgreSQL.
-    expect((await p.api('GET', '/metrics')).text).not.toContain('sqlite_checkpoint_thread_up');
+    expect((await p.admin('GET', '/metrics')).text).not.toContain('sqlite_checkpoint_thread_up');
   });
 });

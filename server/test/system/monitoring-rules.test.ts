@@ -24,7 +24,7 @@ describe('monitoring/alert-rules.yml', () => {
     const doc = parse(readFileSync(new URL('../../../monitoring/alert-rules.yml', import.meta.url), 'utf8')) as { groups: { rules: Rule[] }[] };
     const rules = doc.groups.flatMap((g) => g.rules);
     expect(rules.length).toBeGreaterThanOrEqual(8);
-    const exposition = (await p.api('GET', '/metrics')).text;
+    const exposition = (await p.admin('GET', '/metrics')).text;
     const exported = new Set([...exposition.matchAll(/^# TYPE (\S+) (\w+)/gm)].flatMap(([, name, type]) => (type === 'histogram' ? [`${name}_bucket`, `${name}_count`, `${name}_sum`] : [name!])));
     exported.add('up');
     for (const rule of rules) {
