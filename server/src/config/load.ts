@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files.js';
 import path from 'node:path';
 import { configSchema, type RawConfig } from './schema.js';
 import { posSyncConfig, type PosSyncConfig } from '../pos-sync/config.js';
@@ -99,8 +100,8 @@ function loadOrCreateDevSecrets(dataDir: string, need: { adminToken: boolean; en
     generated.push('ENCRYPTION_KEY');
   }
   if (generated.length > 0) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    ensurePrivateDir(dataDir);
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: PRIVATE_FILE_MODE });
   }
   return { stored, generated };
 }

@@ -19,7 +19,7 @@ export const settingDocs: Record<string, SettingDoc> = {
   NODE_ENV: { description: 'development, test or production. Production refuses to start without ADMIN_TOKEN and ENCRYPTION_KEY.' },
   PORT: { description: 'HTTP port to listen on.' },
   HOST: { description: 'Interface to bind.' },
-  DATA_DIR: { description: 'Folder for the SQLite database, generated development secrets and backups.' },
+  DATA_DIR: { description: 'Folder for the SQLite database, generated development secrets and backups. Created with mode 700; the database, its WAL and the secrets are created 600 (an existing world-readable database is narrowed to 600 with a warning).' },
   DATABASE_URL: {
     description: 'A SQLite file path (embedded default) or a postgres:// URL to use PostgreSQL.',
     defaultText: '`$DATA_DIR/kvittra.sqlite`',

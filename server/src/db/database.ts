@@ -1,4 +1,5 @@
-import { mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { ensurePrivateDir, ensurePrivateFile } from '../core/private-files.js';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type KyselyConfig, type SqliteDialectConfig } from 'kysely';
@@ -47,8 +48,19 @@ function queryLogger(opts: OpenOptions): KyselyConfig['log'] {
   };
 }
 
+/** The database file, and its -wal and -shm if a run before this one left them, private to this user (0600). */
+function makeDatabaseFilesPrivate(file: string, opts: OpenOptions): void {
+  const dir = ensurePrivateDir(path.dirname(file));
+  if (dir.looseMode !== null) opts.onWarning?.(`the database folder ${path.dirname(file)} is readable by other users (mode ${dir.looseMode.toString(8)}); use a folder of its own with mode 700`);
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (f !== file && !existsSync(f)) continue;
+    const { narrowedFrom } = ensurePrivateFile(f);
+    if (narrowedFrom !== null) opts.onWarning?.(`${f} was readable by other users (mode ${narrowedFrom.toString(8)}); narrowed to 600`);
+  }
+}
+
 function openSqlite(file: string, opts: OpenOptions): { kysely: Kysely<Database>; raw: SqliteDatabase.Database } {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') makeDatabaseFilesPrivate(file, opts);
   const raw = new SqliteDatabase(file);
   raw.pragma('journal_mode = WAL');
   // FULL: a COMMIT is on disk before it returns, so an acknowledged webhook survives power loss. Group commits
