@@ -101,7 +101,7 @@ async function createTenants(target: SeedTarget, opts: SeedOptions, rng: Rng): P
       const provider = PROVIDERS[i % PROVIDERS.length]!;
       const ids = merchantIds(provider, rng);
       const signingKey = `bench-${provider}-${randomBytes(12).toString('hex')}`;
-      const row = await createConnection(db, target.encryptionKey, target.publicBaseUrl, businessId, { provider, locationId: loc.id, externalMerchantId: ids.merchantId, externalLocationId: ids.externalLocationId, signingKey }, ACTOR);
+      const row = await createConnection(db, target.encryptionKey, target.publicBaseUrl, businessId, { provider, locationId: loc.id, externalMerchantId: ids.merchantId, externalLocationId: ids.externalLocationId, signingKey }, ACTOR, { byBusinessUser: false });
       connections.push({ id: row.id, provider, businessId, locationId: loc.id, qrToken: loc.qr_token, webhookUrl: row.webhook_url, signingKey, merchantId: row.external_merchant_id, externalLocationId: row.external_location_id });
     }
     return { businesses, connections };

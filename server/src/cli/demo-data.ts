@@ -39,7 +39,7 @@ export async function seedDemoData(ctx: AppContext): Promise<DemoInfo | null> {
   const signingKey = randomToken(24);
   const merchantId = 'DEMOMERCHANT1';
   const locationExternalId = 'DEMOLOCATION1';
-  const conn = await createConnection(ctx.db, ctx.config.encryptionKey, ctx.config.publicBaseUrl, business.id, { provider: 'square', locationId: location.id, externalMerchantId: merchantId, externalLocationId: locationExternalId, signingKey }, who);
+  const conn = await createConnection(ctx.db, ctx.config.encryptionKey, ctx.config.publicBaseUrl, business.id, { provider: 'square', locationId: location.id, externalMerchantId: merchantId, externalLocationId: locationExternalId, signingKey }, who, { byBusinessUser: false });
   const info: DemoInfo = { businessId: business.id, businessName: business.name, locationId: location.id, connectionId: conn.id, merchantId, locationExternalId, signingKey, webhookUrl: conn.webhook_url };
   writeFileSync(file, JSON.stringify(info, null, 2), { mode: 0o600 });
   return info;

@@ -58,6 +58,8 @@ export const ERRORS = {
   banned: { status: 403, message: 'You can no longer give feedback here. If you think this is a mistake, you can appeal.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   not_ready: { status: 503, message: 'The service is not ready.' },
+  billing_setting_forbidden: { status: 403, message: 'Commission, commission tiers and VAT are billing settings only the platform operator sets (PATCH /admin/businesses/:businessId/billing).' },
+  reward_ceiling_exceeded: { status: 400, message: 'The reward settings go beyond the ceilings the platform set for this business.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

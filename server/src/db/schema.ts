@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { WebhookEndpointsTable, WebhookOutboxEventsTable, WebhookDeliveriesTable, WebhookDeliveryAttemptsTable } from './schema-delivery.js';
+import type { PlatformSettingsTable, BusinessBillingTable, StatementPeriodsTable, PosConnectionProbationColumns } from './schema-billing.js';
 import type { BusinessApprovalColumns, UsersTable, MembershipsTable, AuthSessionsTable, InvitationsTable, PasswordResetsTable, LoginAttemptsTable, BansTable, BanAppealsTable, ScoreOverridesTable } from './schema-accounts.js';
 
 /** Kysely table types. Times are ISO-8601 UTC strings (same representation on SQLite and PostgreSQL). */
@@ -356,7 +357,7 @@ export interface Database {
   ban_appeals: BanAppealsTable;
   score_overrides: ScoreOverridesTable;
   locations: LocationsTable;
-  pos_connections: PosConnectionsTable;
+  pos_connections: PosConnectionsTable & PosConnectionProbationColumns;
   webhook_events: WebhookEventsTable;
   webhook_dead_letters: WebhookDeadLettersTable;
   transactions: TransactionsTable;
@@ -366,6 +367,9 @@ export interface Database {
   pos_failover_events: PosFailoverEventsTable;
   jobs: JobsTable;
   audit_log: AuditLogTable;
+  platform_settings: PlatformSettingsTable;
+  business_billing: BusinessBillingTable;
+  statement_periods: StatementPeriodsTable;
 }
 
 export type * from './schema-delivery.js';

@@ -6,6 +6,7 @@ import { CATEGORY_PROMPTS, localizeBusinessQuestion } from '../scoring/follow-up
 import { detectLanguage } from '../scoring/language.js';
 import { assessSessionRisk, storeFingerprints, type RiskAssessment } from '../fraud/fraud-service.js';
 import { computeRewardFor, insertReward, bookIfReady } from '../rewards/reward-service.js';
+import { moneyReviewFindings, type ReviewFinding } from '../rewards/review-rules.js';
 import { loadScoringContext } from './scoring-context.js';
 import type { FeedbackInput } from './feedback-input.js';
 import type { SessionRow } from './session-service.js';
@@ -103,7 +104,9 @@ export async function finishConversation(ctx: AppContext, session: SessionRow) {
   const claim = session.channel === 'store_code' ? await ctx.db.kysely.selectFrom('store_claims').select(['status', 'verified_amount_minor', 'amount_minor']).where('session_id', '=', session.id).executeTakeFirst() : null;
   const amountMinor = claim ? (claim.verified_amount_minor ?? claim.amount_minor) : session.purchase_amount_minor!;
   const reward = await computeRewardFor(ctx, { businessId: session.business_id, score: score.score, amountMinor, currency: 'SEK', phoneHash: session.phone_hash });
-  const status = rewardStatus(risk, claim?.status ?? null);
+  // A store-code claim the shop has not verified yet is reviewed when it is (store-review-service).
+  const review = claim && claim.status !== 'verified' ? [] : await moneyReviewFindings(ctx, { businessId: session.business_id, transactionId: session.transaction_id, amountMinor: reward.amountMinor });
+  const status = rewardStatus(risk, claim?.status ?? null, review);
   await ctx.db.writer.run(async (trx) => {
     const upd = await trx
       .updateTable('feedback_sessions')
@@ -113,19 +116,21 @@ export async function finishConversation(ctx: AppContext, session: SessionRow) {
       .executeTakeFirst();
     if (upd.numUpdatedRows === 0n) throw new AppError('session_state', 'This session was completed by another request.');
     await storeFingerprints(trx, session.id, risk.fingerprints);
-    const row = await insertReward(trx, { sessionId: session.id, businessId: session.business_id, transactionId: session.transaction_id, result: reward, status, phoneHash: session.phone_hash, details: { riskScore: risk.score } });
+    const row = await insertReward(trx, { sessionId: session.id, businessId: session.business_id, transactionId: session.transaction_id, result: reward, status, phoneHash: session.phone_hash, details: { riskScore: risk.score, ...(review.length > 0 ? { review } : {}) } });
     await bookIfReady(ctx, trx, row.id);
     await emitFeedbackScored(ctx, trx, session);
     await emitRewardCreated(ctx, trx, row);
   });
   recordMetrics(ctx, session.business_id, score, reward.tier.name, risk);
+  if (!risk.summary.hold && status === 'held') ctx.metrics.rewardsHeld.inc();
   return describeResult(ctx, session.id);
 }
 
-function rewardStatus(risk: RiskAssessment, claimStatus: string | null): string {
+/** A store-code claim waits for the shop first (its review runs again on the verified amount); otherwise fraud risk or a money-review rule holds. */
+function rewardStatus(risk: RiskAssessment, claimStatus: string | null, review: ReviewFinding[]): string {
   if (claimStatus === 'rejected') return 'rejected';
   if (claimStatus === 'pending') return 'awaiting_verification';
-  return risk.summary.hold ? 'held' : 'awaiting_phone';
+  return risk.summary.hold || review.length > 0 ? 'held' : 'awaiting_phone';
 }
 
 function scoreDetails(s: ScoreResult) {

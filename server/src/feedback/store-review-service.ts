@@ -7,6 +7,7 @@ import { csvCell, csvDocument } from '../rewards/csv.js';
 import { formatMinorPlain, parseSekAmount } from '../rewards/money.js';
 import { getBusinessSettings } from '../settings/business-settings.js';
 import { bookIfReady, computeRewardFor } from '../rewards/reward-service.js';
+import { moneyReviewFindings } from '../rewards/review-rules.js';
 import { dueReminder, sendReviewReminders, type DueReminder } from './store-review-reminders.js';
 
 /** The original product's tolerance for the shop's verified amount against the customer's claim. */
@@ -185,13 +186,15 @@ export async function applyClaimDecision(ctx: AppContext, claimId: string, statu
   const reward = await ctx.db.kysely.selectFrom('rewards').selectAll().where('session_id', '=', claim.session_id).executeTakeFirst();
   const session = await ctx.db.kysely.selectFrom('feedback_sessions').select(['score', 'risk_details']).where('id', '=', claim.session_id).executeTakeFirstOrThrow();
   const recomputed = status === 'verified' && reward && session.score !== null ? await computeRewardFor(ctx, { excludeRewardId: reward.id, businessId: claim.business_id, score: session.score, amountMinor: verifiedAmountMinor!, currency: 'SEK', phoneHash: claim.phone_hash }) : null;
-  const held = session.risk_details ? (JSON.parse(session.risk_details) as { hold?: boolean }).hold === true : false;
+  const review = recomputed ? await moneyReviewFindings(ctx, { businessId: claim.business_id, transactionId: null, amountMinor: recomputed.amountMinor }) : [];
+  const held = (session.risk_details ? (JSON.parse(session.risk_details) as { hold?: boolean }).hold === true : false) || review.length > 0;
   await ctx.db.writer.run(async (trx) => {
     const upd = await trx.updateTable('store_claims').set({ status, verified_amount_minor: verifiedAmountMinor, decided_by: who.actor, decided_at: nowIso() }).where('id', '=', claimId).where('status', '=', 'pending').executeTakeFirst();
     if (upd.numUpdatedRows === 0n) throw new AppError('conflict', 'Claim already decided.');
     if (reward?.status === 'awaiting_verification') {
       const next = status === 'rejected' ? 'rejected' : recomputed!.amountMinor <= 0 ? 'none' : held ? 'held' : 'awaiting_phone';
-      await trx.updateTable('rewards').set({ status: next, amount_minor: recomputed?.amountMinor ?? reward.amount_minor, bps: recomputed?.bps ?? reward.bps, tier: recomputed?.tier.name ?? reward.tier, updated_at: nowIso() }).where('id', '=', reward.id).execute();
+      const details = review.length > 0 ? JSON.stringify({ ...(JSON.parse(reward.details) as Record<string, unknown>), review }) : reward.details;
+      await trx.updateTable('rewards').set({ status: next, amount_minor: recomputed?.amountMinor ?? reward.amount_minor, bps: recomputed?.bps ?? reward.bps, tier: recomputed?.tier.name ?? reward.tier, details, updated_at: nowIso() }).where('id', '=', reward.id).execute();
       if (next === 'awaiting_phone') await bookIfReady(ctx, trx, reward.id);
     }
     await recordAudit(trx, { ...who, action: `store_claim.${status}`, targetType: 'store_claim', targetId: claimId, details: { verifiedAmountMinor } });

@@ -1,15 +1,20 @@
 import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../http/context.js';
 import { ZPageQuery, decodeCursor, toPage } from '../core/pagination.js';
 import { actorOf } from '../auth/admin-auth.js';
+import { isOperator } from '../auth/principal.js';
 import { POS_PROVIDERS } from './providers/types.js';
-import { createConnection, getConnectionRow, listConnections, toConnectionDto, updateConnection } from './connection-service.js';
+import { createConnection, getConnectionRow, listConnections, toConnectionDto, updateConnection, type KeyChooser } from './connection-service.js';
 import { listTransactions } from './transaction-service.js';
 import type { WebhookIngestor } from './ingest-service.js';
 import { recordTestEvent } from './test-event.js';
 
 const ZExternalId = z.string().trim().min(1).max(200);
+
+/** The guard has resolved the principal before any handler runs; only an operator's key starts vetted. */
+const chooserOf = (req: FastifyRequest): KeyChooser => ({ byBusinessUser: !req.principal || !isOperator(req.principal) });
 
 const ZBusinessParams = z.object({ businessId: z.uuid() });
 const ZConnParams = ZBusinessParams.extend({ connectionId: z.uuid() });
@@ -34,7 +39,7 @@ export function connectionRoutes(ctx: AppContext, ingestor: WebhookIngestor): Fa
   const key = ctx.config.encryptionKey;
   return async (app) => {
     app.post('/admin/businesses/:businessId/pos-connections', { schema: { tags: ['admin'], summary: 'Connect a POS (the signing key is stored encrypted and never returned)', params: ZBusinessParams, body: ZConnectionInput } }, async (req, reply) => {
-      const row = await createConnection(ctx.db, key, ctx.config.publicBaseUrl, req.params.businessId, req.body, actorOf(req));
+      const row = await createConnection(ctx.db, key, ctx.config.publicBaseUrl, req.params.businessId, req.body, actorOf(req), chooserOf(req));
       return reply.status(201).send(toConnectionDto(row));
     });
 
@@ -48,7 +53,7 @@ export function connectionRoutes(ctx: AppContext, ingestor: WebhookIngestor): Fa
     );
 
     app.patch('/admin/businesses/:businessId/pos-connections/:connectionId', { schema: { tags: ['admin'], summary: 'Update ids, rotate the signing key, or disable', params: ZConnParams, body: ZConnectionPatch } }, async (req) => {
-      const row = await updateConnection(ctx.db, key, req.params.businessId, req.params.connectionId, req.body, actorOf(req));
+      const row = await updateConnection(ctx.db, key, req.params.businessId, req.params.connectionId, req.body, actorOf(req), chooserOf(req));
       ingestor.invalidate(row.id);
       return toConnectionDto(row);
     });

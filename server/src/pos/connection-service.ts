@@ -58,7 +58,17 @@ export function toConnectionDto(row: Selectable<PosConnectionsTable>) {
   };
 }
 
-export async function createConnection(db: Db, key: Buffer, publicBaseUrl: string, businessId: string, input: ConnectionInput, who: Actor) {
+/**
+ * Whoever chooses a connection's signing key can sign any sale through it. A key a business user chose
+ * (created or rotated from the dashboard) puts the connection on probation from that moment: its rewards
+ * are held for review for the business's review.newConnectionDays (rewards/review-rules.ts). A key an
+ * operator set starts vetted, and an operator setting the key again ends the probation.
+ */
+export interface KeyChooser {
+  byBusinessUser: boolean;
+}
+
+export async function createConnection(db: Db, key: Buffer, publicBaseUrl: string, businessId: string, input: ConnectionInput, who: Actor, chooser: KeyChooser) {
   await getBusinessRow(db, businessId);
   await getLocationRow(db, businessId, input.locationId);
   const ids = normaliseExternalIds(input.provider, input.externalMerchantId, input.externalLocationId);
@@ -75,6 +85,7 @@ export async function createConnection(db: Db, key: Buffer, publicBaseUrl: strin
     webhook_url: webhookUrlFor(publicBaseUrl, input.provider, id),
     status: 'active',
     last_event_at: null,
+    probation_started_at: chooser.byBusinessUser ? now : null,
     created_at: now,
     updated_at: now,
   };
@@ -106,7 +117,7 @@ export interface ConnectionPatch {
   status?: 'active' | 'disabled';
 }
 
-export async function updateConnection(db: Db, key: Buffer, businessId: string, connectionId: string, patch: ConnectionPatch, who: Actor) {
+export async function updateConnection(db: Db, key: Buffer, businessId: string, connectionId: string, patch: ConnectionPatch, who: Actor, chooser: KeyChooser) {
   const current = await getConnectionRow(db, businessId, connectionId);
   const provider = current.provider as PosProvider;
   const ids = normaliseExternalIds(provider, patch.externalMerchantId ?? current.external_merchant_id, patch.externalLocationId !== undefined ? patch.externalLocationId : current.external_location_id);
@@ -115,6 +126,7 @@ export async function updateConnection(db: Db, key: Buffer, businessId: string, 
     external_location_id: ids.location,
     signing_key_enc: patch.signingKey ? encrypt(patch.signingKey, key, keyAad(connectionId)) : current.signing_key_enc,
     status: patch.status ?? current.status,
+    probation_started_at: patch.signingKey ? (chooser.byBusinessUser ? nowIso() : null) : current.probation_started_at,
     updated_at: nowIso(),
   };
   await db.writer.run(async (trx) => {

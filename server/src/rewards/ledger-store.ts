@@ -4,6 +4,7 @@ import type { Dialect } from '../db/database.js';
 import { AppError } from '../core/errors.js';
 import { newId, nowIso } from '../core/ids.js';
 import { payableAccount, type Account, type LedgerEntry, type LedgerResult } from './ledger.js';
+import { fixStatementRates } from './billing-store.js';
 
 /**
  * Database side of the ledger: the pure builders in ledger.ts decide the entries from the entries that
@@ -42,6 +43,8 @@ function refOf(r: { kind: string; reward_id: string | null; payout_id: string | 
 export async function insertEntries(trx: Transaction<Database>, result: LedgerResult, link: { businessId?: string | null; rewardId?: string | null; payoutId?: string | null }): Promise<LedgerEntry[]> {
   if (!result.ok) throw new AppError('conflict', `Ledger refused the booking: ${result.error.message}`, { ledger: result.error.code });
   const now = nowIso();
+  // Money charged to (or credited to) a business fixes its statement month's rates before it is booked.
+  if (link.businessId && result.entries.some((e) => e.account.startsWith('business:'))) await fixStatementRates(trx, link.businessId, now);
   for (const e of result.entries) {
     await trx
       .insertInto('ledger_entries')

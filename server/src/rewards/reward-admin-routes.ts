@@ -11,6 +11,7 @@ import { statementCsv, statementPdf } from './statement.js';
 import { trialRoutes } from '../businesses/trial-routes.js';
 import { businessPayoutRoutes } from './business-payouts.js';
 import { registerPayoutAccount, submitBatch } from './payout-submit.js';
+import { billingRoutes } from './billing-routes.js';
 
 const REWARD_STATUSES = ['awaiting_phone', 'awaiting_verification', 'held', 'approved', 'rejected', 'reversed', 'none'] as const;
 const ZId = z.object({ id: z.uuid() });
@@ -19,12 +20,13 @@ function rewardDto(r: { id: string; session_id: string; business_id: string; amo
   return { id: r.id, sessionId: r.session_id, businessId: r.business_id, amountMinor: r.amount_minor, currency: 'SEK', bps: r.bps, tier: r.tier, status: r.status, details: JSON.parse(r.details) as unknown, decidedBy: r.decided_by, decidedAt: r.decided_at, createdAt: r.created_at };
 }
 
-/** Operator money routes: fraud review of held rewards, payout batches, monthly statements. */
+/** Operator money routes: fraud and money review of held rewards, payout batches, monthly statements, billing. */
 export function rewardAdminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     // The trial decides whether rewards are promised and commission charged, so it lives beside them.
     await app.register(trialRoutes(ctx));
     await app.register(businessPayoutRoutes(ctx));
+    await app.register(billingRoutes(ctx));
     app.get('/admin/rewards', { schema: { tags: ['admin'], summary: 'Rewards (e.g. ?status=held for the fraud review queue)', querystring: ZPageQuery.extend({ status: z.enum(REWARD_STATUSES).optional(), businessId: z.uuid().optional() }) } }, async (req) => {
       const after = decodeCursor(req.query.cursor);
       let q = ctx.db.kysely.selectFrom('rewards').selectAll().orderBy('id', 'desc').limit(req.query.limit + 1);
@@ -74,7 +76,7 @@ export function rewardAdminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     const ZStatementParams = z.object({ businessId: z.uuid(), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) });
-    app.get('/admin/businesses/:businessId/statements/:month', { schema: { tags: ['admin'], summary: 'Monthly statement: rewards + tiered commission (20 / 18 / 15 %, none on trial feedback) + 25 % VAT', params: ZStatementParams } }, async (req) => statementFor(ctx, req.params.businessId, req.params.month));
+    app.get('/admin/businesses/:businessId/statements/:month', { schema: { tags: ['admin'], summary: 'Monthly statement: rewards + tiered commission (none on trial feedback) + VAT, at the rates fixed for the month', params: ZStatementParams } }, async (req) => statementFor(ctx, req.params.businessId, req.params.month));
     app.get('/admin/businesses/:businessId/statements/:month/statement.csv', { schema: { tags: ['admin'], summary: 'Monthly statement as CSV', params: ZStatementParams } }, async (req, reply) =>
       reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="kvittra-manadsbesked-${req.params.month}.csv"`).send(statementCsv(await statementFor(ctx, req.params.businessId, req.params.month))),
     );

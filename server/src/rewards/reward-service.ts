@@ -10,6 +10,8 @@ import { rewardEntries, reversalEntries, expenseAccount, payableAccount } from '
 import { mulDivFloor } from './money.js';
 import { insertEntries, loadEntries, lockCustomer } from './ledger-store.js';
 import { getTrialStatus, trialStatusAt } from '../businesses/trial.js';
+import { withinCeilings } from './billing.js';
+import { getBusinessBilling } from './billing-store.js';
 
 export type RewardRow = Selectable<RewardsTable>;
 /** Job enqueued when a rewarded purchase is (partly) refunded. */
@@ -32,11 +34,13 @@ async function spentSince(ctx: AppContext, where: { businessId?: string; phoneHa
 
 /**
  * The reward a score earns on a verified amount, within the business's caps and budgets (Stockholm days
- * and months). `excludeRewardId` leaves a reward being recomputed out of the budgets it already holds a
+ * and months) and the platform's ceilings. `excludeRewardId` leaves a reward being recomputed out of the budgets it already holds a
  * share of, so recomputing it does not shrink (or zero) it.
  */
 export async function computeRewardFor(ctx: AppContext, p: { businessId: string; score: number; amountMinor: number; currency: string; phoneHash: string | null; now?: Date; excludeRewardId?: string }): Promise<RewardResult> {
-  const { rewards: settings } = await getBusinessSettings(ctx.db, p.businessId);
+  const [{ rewards: own }, { billing }] = await Promise.all([getBusinessSettings(ctx.db, p.businessId), getBusinessBilling(ctx.db.kysely, p.businessId)]);
+  // The owner's settings, clamped to the operator's ceilings whatever was saved before the ceilings were.
+  const settings = withinCeilings(own, billing.ceilings);
   const now = stockholm(p.now ?? new Date());
   const exclude = p.excludeRewardId;
   const [day, month, customerDay] = await Promise.all([

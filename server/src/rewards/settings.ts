@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { BPS_DENOMINATOR } from './money.js';
-import { DEFAULT_COMMISSION_TIERS, bandProblems, commissionBands } from './commission.js';
 
 /**
- * Reward settings of a business (or the platform default). Amounts in öre, rates in basis points.
+ * Reward settings of a business (or the platform default), as the business's owner may tune them inside the
+ * operator's ceilings (billing.ts). Commission and VAT are not here: they are operator-only billing settings.
+ * Amounts in öre, rates in basis points.
  * Parse anything that comes from a request or the database with ZRewardSettings: computeReward
  * trusts its settings argument (it only re-clamps to maxBps as a last line of defence).
  */
@@ -39,17 +40,6 @@ const ZRewardSettingsShape = z.object({
   perCustomerDailyCapMinor: ZMinor,
   /** Balances below this roll over to the next payout batch. */
   minPayoutMinor: ZMinor,
-  /** Platform commission on net rewards, and VAT on that commission. */
-  commissionBps: ZBps,
-  /**
-   * Reduced commission rates above monthly thresholds of commissionable net rewards (marginal bands,
-   * see commission.ts); commissionBps applies below the first threshold. [] = a flat rate.
-   */
-  commissionTiers: z
-    .array(z.object({ fromMinor: z.int().min(1), bps: ZBps }).strict())
-    .max(10)
-    .default(() => DEFAULT_COMMISSION_TIERS.map((t) => ({ ...t }))),
-  vatBps: ZBps,
 });
 
 type Ctx = z.RefinementCtx;
@@ -105,7 +95,6 @@ function checkLimits(s: z.infer<typeof ZRewardSettingsShape>, ctx: Ctx): void {
   if (s.highPurchaseThresholdMinor < s.minPurchaseMinor) {
     issue(ctx, ['highPurchaseThresholdMinor'], 'highPurchaseThresholdMinor must not be below minPurchaseMinor');
   }
-  for (const problem of bandProblems(commissionBands(s.commissionBps, s.commissionTiers))) issue(ctx, ['commissionTiers'], problem);
   if (s.dailyBudgetMinor !== null && s.monthlyBudgetMinor !== null && s.dailyBudgetMinor > s.monthlyBudgetMinor) {
     issue(ctx, ['dailyBudgetMinor'], `dailyBudgetMinor ${s.dailyBudgetMinor} exceeds monthlyBudgetMinor ${s.monthlyBudgetMinor}`);
   }
@@ -135,7 +124,4 @@ export const DEFAULT_REWARD_SETTINGS: Readonly<RewardSettings> = Object.freeze({
   monthlyBudgetMinor: null,
   perCustomerDailyCapMinor: 50_000,
   minPayoutMinor: 1_000,
-  commissionBps: 2_000,
-  commissionTiers: DEFAULT_COMMISSION_TIERS as RewardSettings['commissionTiers'],
-  vatBps: 2_500,
 });

@@ -2,17 +2,21 @@ import { DateTime } from 'luxon';
 import type { AppContext } from '../http/context.js';
 import { AppError } from '../core/errors.js';
 import { getBusinessRow } from '../businesses/business-service.js';
-import { getBusinessSettings } from '../settings/business-settings.js';
+import { statementRates } from './billing-store.js';
 import { expenseAccount, writeoffAccount } from './ledger.js';
 import { monthlyStatement, type StatementItem } from './statement.js';
 import { getTrialStatus, isCommissionFree } from '../businesses/trial.js';
 
-/** Monthly statement of a business from its ledger: rewards charged, reversals, tiered commission (none on trial feedback), 25 % VAT on it. */
+/**
+ * Monthly statement of a business from its ledger: rewards charged, reversals, tiered commission (none on
+ * trial feedback), VAT on it — at the rates fixed for the month when its first money was booked
+ * (statement_periods), so a later change of commission or VAT never rewrites a booked month.
+ */
 export async function statementFor(ctx: AppContext, businessId: string, month: string) {
   const start = DateTime.fromFormat(month, 'yyyy-MM', { zone: 'Europe/Stockholm' });
   if (!start.isValid) throw new AppError('validation_failed', 'month must be YYYY-MM');
   const business = await getBusinessRow(ctx.db, businessId);
-  const { rewards: settings } = await getBusinessSettings(ctx.db, businessId);
+  const rates = await statementRates(ctx.db.kysely, businessId, month);
   const rows = await ctx.db.kysely
     .selectFrom('ledger_entries as e')
     .leftJoin('rewards as r', 'r.id', 'e.reward_id')
@@ -38,14 +42,15 @@ export async function statementFor(ctx: AppContext, businessId: string, month: s
     .filter((r) => r.kind === 'reversal')
     .map((r) => ({ ...item(r), amountMinor: Math.abs(r.amount_minor) - (writtenOff.get(r.txn_id) ?? 0) }))
     .filter((r) => r.amountMinor > 0);
-  return monthlyStatement({
+  const statement = monthlyStatement({
     businessName: business.name,
     orgNumber: business.org_number,
     month,
     rewards: expense.filter((r) => r.kind === 'reward').map(item),
     reversals,
-    commissionBps: settings.commissionBps,
-    commissionTiers: settings.commissionTiers,
-    vatBps: settings.vatBps,
+    commissionBps: rates.commissionBps,
+    commissionTiers: rates.commissionTiers,
+    vatBps: rates.vatBps,
   });
+  return { ...statement, ratesFixedAt: rates.fixedAt };
 }

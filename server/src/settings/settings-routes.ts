@@ -11,7 +11,7 @@ import { getBusinessSettings, updateBusinessSettings } from './business-settings
 const ZBusinessParams = z.object({ businessId: z.uuid() });
 export const MAX_QUESTIONS = 10;
 
-/** Per-business settings (matching tolerances, reward tiers and budgets, context) and the business's own questions. */
+/** Per-business settings (matching tolerances, reward tiers and budgets inside the operator's ceilings, context) and the business's own questions. */
 export function settingsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/admin/businesses/:businessId/settings', { schema: { tags: ['admin'], summary: 'Business settings (with defaults filled in)', params: ZBusinessParams } }, async (req) => {
@@ -19,16 +19,9 @@ export function settingsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return getBusinessSettings(ctx.db, req.params.businessId);
     });
 
-    app.patch('/admin/businesses/:businessId/settings', { schema: { tags: ['admin'], summary: 'Update settings (deep-merged, validated as a whole)', params: ZBusinessParams, body: z.record(z.string(), z.unknown()) } }, async (req) => {
+    app.patch('/admin/businesses/:businessId/settings', { schema: { tags: ['admin'], summary: 'Update settings (deep-merged, validated as a whole; rewards only inside the ceilings; billing fields are refused with 403)', params: ZBusinessParams, body: z.record(z.string(), z.unknown()) } }, async (req) => {
       await getBusinessRow(ctx.db, req.params.businessId);
-      let next;
-      try {
-        next = await updateBusinessSettings(ctx.db, req.params.businessId, req.body);
-      } catch (err) {
-        if (err instanceof z.ZodError) throw new AppError('validation_failed', `Invalid settings: ${err.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-        throw err;
-      }
-      await ctx.db.writer.run((trx) => recordAudit(trx, { ...actorOf(req), action: 'business.settings_update', targetType: 'business', targetId: req.params.businessId, details: { fields: Object.keys(req.body) } }));
+      const next = await updateBusinessSettings(ctx.db, req.params.businessId, req.body, actorOf(req));
       return next;
     });
 

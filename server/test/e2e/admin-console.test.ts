@@ -120,6 +120,30 @@ describe('admin console (1440×900)', () => {
     expect(audit.body.items[0]).toMatchObject({ action: 'reward.approve', details: { reason: 'Kunden har två olika kvitton, inte en kopia.' } });
   });
 
+  it("sets a business's commission and reward ceilings on the billing page, audited with old and new values", async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Provision och tak' }).click();
+    await page.getByRole('heading', { name: 'Provision och tak', level: 1 }).waitFor();
+    await expect.poll(() => page.getByLabel('Moms på provisionen (%)').inputValue()).toBe('25');
+    await page.getByLabel('Välj företag').selectOption(c.businessId);
+    const form = page.getByTestId('business-billing');
+    await form.waitFor();
+    expect(await form.getByText('Plattformens standard').count()).toBe(1);
+    await form.getByLabel('Provision (%)', { exact: true }).fill('19');
+    await form.getByLabel('Högsta belöning (kr)').fill('150');
+    await screenshot(page, 'admin-billing');
+    await form.getByRole('button', { name: 'Spara' }).click();
+    await form.getByText('Sparat').waitFor();
+    await form.getByText('Egen', { exact: true }).waitFor();
+    const billing = await p.admin('GET', `/admin/businesses/${c.businessId}/billing`);
+    expect(billing.body).toMatchObject({ source: 'business', commissionBps: 1_900, ceilings: { perRewardCapMinor: 15_000 } });
+    const audit = await p.admin('GET', `/admin/audit-log?action=business.billing_update&targetId=${c.businessId}`);
+    expect(audit.body.items[0].details.changes).toEqual([
+      { field: 'ceilings.perRewardCapMinor', old: 20_000, new: 15_000 },
+      { field: 'commissionBps', old: 2_000, new: 1_900 },
+    ]);
+    expect(pageProblems(page)).toEqual([]);
+  });
+
   it('the other console pages render', async () => {
     for (const [link, heading, shot] of [
       ['Användare', 'Användare', 'admin-users'],

@@ -121,6 +121,24 @@ describe('business dashboard (1440×900)', () => {
     expect(pageProblems(page)).toEqual([]);
   });
 
+  it("the rewards page explains Kvittra's ceilings, offers no commission or VAT, and shows the server's refusal beyond a ceiling", async () => {
+    await page.getByRole('link', { name: 'Belöningar', exact: true }).click();
+    await page.getByRole('heading', { name: 'Belöningar', level: 1 }).waitFor();
+    const ceilings = page.getByTestId('reward-ceilings');
+    await ceilings.waitFor();
+    const text = await ceilings.innerText();
+    // Intl puts (narrow) no-break spaces in "15 %" and "10 000,00 kr".
+    for (const part of [/över 15\s%/, /över 200,00\skr/, /mer än 12\s%/, /högst 10\s000,00\skr/, /de första 14 dagarna/]) expect(text).toMatch(part);
+    expect(await page.getByLabel(/provision|moms|avgift/i).count()).toBe(0);
+    await page.getByLabel('Högsta andel (%)').fill('20');
+    await page.getByRole('button', { name: 'Spara' }).click();
+    expect(await page.getByRole('alert').innerText()).toContain('ceiling of 1500');
+    const settings = await p.admin('GET', `/admin/businesses/${c.businessId}/settings`);
+    expect(settings.body.rewards.maxBps).toBe(1_500);
+    await page.getByLabel('Högsta andel (%)').fill('15');
+    expect(pageProblems(page)).toEqual([]);
+  });
+
   it('the other pages render in Swedish and switch to English', async () => {
     for (const [link, heading, shot] of [
       ['Kassakopplingar', 'Kassakopplingar', 'business-pos'],

@@ -2,14 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COMMISSION_TIERS, bandProblems, commissionBands, tieredCommission, type CommissionBand } from '../../src/rewards/commission.js';
 import { monthlyStatement, statementCsv, statementPdf } from '../../src/rewards/statement.js';
-import { DEFAULT_REWARD_SETTINGS, ZRewardSettings } from '../../src/rewards/settings.js';
+import { DEFAULT_PLATFORM_BILLING, ZBusinessBilling } from '../../src/rewards/billing.js';
 
 const DEFAULT_BANDS = commissionBands(2_000, DEFAULT_COMMISSION_TIERS);
 
 describe('tieredCommission (20 % / 18 % / 15 % marginal bands)', () => {
   it('uses the platform defaults: 20 % to 25 000 kr, 18 % to 100 000 kr, 15 % above', () => {
-    expect(DEFAULT_REWARD_SETTINGS.commissionBps).toBe(2_000);
-    expect(DEFAULT_REWARD_SETTINGS.commissionTiers).toEqual([{ fromMinor: 2_500_000, bps: 1_800 }, { fromMinor: 10_000_000, bps: 1_500 }]);
+    expect(DEFAULT_PLATFORM_BILLING.defaults.commissionBps).toBe(2_000);
+    expect(DEFAULT_PLATFORM_BILLING.defaults.commissionTiers).toEqual([{ fromMinor: 2_500_000, bps: 1_800 }, { fromMinor: 10_000_000, bps: 1_500 }]);
   });
 
   it.each([
@@ -38,7 +38,7 @@ describe('tieredCommission (20 % / 18 % / 15 % marginal bands)', () => {
     expect(bandProblems([{ fromMinor: 0, bps: 2_000 }, { fromMinor: 0, bps: 1_000 }]).join()).toMatch(/must be above/);
     expect(bandProblems([{ fromMinor: 5, bps: 2_000 }]).join()).toMatch(/start at 0/);
     expect(() => tieredCommission(100, [{ fromMinor: 0, bps: 1_000 }, { fromMinor: 10, bps: 1_200 }])).toThrow(RangeError);
-    const bad = ZRewardSettings.safeParse({ ...structuredClone(DEFAULT_REWARD_SETTINGS), commissionTiers: [{ fromMinor: 100, bps: 2_500 }] });
+    const bad = ZBusinessBilling.safeParse({ ...structuredClone(DEFAULT_PLATFORM_BILLING.defaults), commissionTiers: [{ fromMinor: 100, bps: 2_500 }] });
     expect(bad.success).toBe(false);
   });
 });

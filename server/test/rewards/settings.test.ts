@@ -33,9 +33,10 @@ describe('DEFAULT_REWARD_SETTINGS', () => {
       monthlyBudgetMinor: null,
       perCustomerDailyCapMinor: 50_000,
       minPayoutMinor: 1_000,
-      commissionBps: 2_000,
-      vatBps: 2_500,
     });
+    // Commission and VAT are operator-only billing settings now (billing.ts), not the owner's to set.
+    expect(DEFAULT_REWARD_SETTINGS).not.toHaveProperty('commissionBps');
+    expect(DEFAULT_REWARD_SETTINGS).not.toHaveProperty('vatBps');
   });
 
   it('cannot be changed by a caller', () => {
@@ -82,8 +83,7 @@ describe('ZRewardSettings rejects inconsistent limits', () => {
     ['daily budget above monthly', { dailyBudgetMinor: 10_000, monthlyBudgetMinor: 5_000 }, /dailyBudgetMinor 10000 exceeds monthlyBudgetMinor 5000/],
     ['negative cap', { perRewardCapMinor: -1 }, /perRewardCapMinor/],
     ['fractional öre', { minPurchaseMinor: 50.5 }, /minPurchaseMinor/],
-    ['rate above 100 %', { commissionBps: 10_001 }, /commissionBps/],
-    ['missing VAT', { vatBps: undefined }, /vatBps/],
+    ['rate above 100 %', { maxBps: 10_001 }, /maxBps/],
   ])('%s', (_name, patch, pattern) => {
     expect(messages({ ...clone(), ...patch }).join('\n')).toMatch(pattern);
   });

@@ -14,6 +14,7 @@ import { BansPage } from './pages/BansPage';
 import { ScoreOverridesPage } from './pages/ScoreOverridesPage';
 import { LiveSessionsPage } from './pages/LiveSessionsPage';
 import { PayoutsPage } from './pages/PayoutsPage';
+import { BillingPage } from './pages/BillingPage';
 import { SwedishContextPage } from './pages/SwedishContextPage';
 import { AuditLogPage } from './pages/AuditLogPage';
 
@@ -61,6 +62,7 @@ function Gate() {
     { to: '/admin/score-overrides', label: t('nav.overrides') },
     { to: '/admin/live', label: t('nav.live') },
     { to: '/admin/payouts', label: t('nav.payouts') },
+    { to: '/admin/billing', label: t('nav.billing') },
     { to: '/admin/swedish', label: t('nav.swedish') },
     { to: '/admin/audit', label: t('nav.audit') },
   ];
@@ -77,6 +79,7 @@ function Gate() {
         <Route path="score-overrides" element={<ScoreOverridesPage />} />
         <Route path="live" element={<LiveSessionsPage />} />
         <Route path="payouts" element={<PayoutsPage />} />
+        <Route path="billing" element={<BillingPage />} />
         <Route path="swedish" element={<SwedishContextPage />} />
         <Route path="audit" element={<AuditLogPage />} />
         <Route path="*" element={<Navigate to="/admin" replace />} />

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { api, ApiError } from '../../lib/api';
 import { formatDate, formatDateTime } from '../../business/common/format';
 import { PagedList } from '../../business/common/PagedList';
@@ -74,6 +75,7 @@ function BusinessRow({ b, pending, onChange }: { b: Business; pending: boolean; 
           <Button variant="secondary" disabled={action.busy} onClick={() => void action.run(() => api('POST', `/admin/businesses/${b.id}/${b.status === 'active' ? 'disable' : 'enable'}`)).then(onChange)}>{b.status === 'active' ? t('businesses.disable') : t('businesses.enable')}</Button>
           {trial.data?.state === 'trial' && <Button variant="secondary" disabled={action.busy} onClick={() => void action.run(() => api('POST', `/admin/businesses/${b.id}/trial/activate`)).then(trial.reload)}>{t('businesses.activatePlan')}</Button>}
           <Button variant="secondary" disabled={action.busy} onClick={() => void inviteOwner()}>{t('businesses.inviteOwner')}</Button>
+          <Link className="inline-flex items-center rounded-md border border-stone-300 bg-white px-3 py-2 text-sm font-medium text-stone-900 hover:bg-stone-100" to={`/admin/billing?business=${b.id}`}>{t('businesses.billing')}</Link>
         </div>
         {invite && <div className="mt-1 flex items-center gap-1"><code className="break-all text-xs" data-testid="invite-link">{invite}</code>{invite.startsWith('http') && <CopyButton text={invite} />}</div>}
         <ErrorBox error={action.error} />

@@ -7,9 +7,9 @@ import { Card, PageHeader, Table, Td } from '../../business/common/ui';
 import { usePaged } from '../../business/common/usePaged';
 import { ReasonAction } from '../ReasonAction';
 
-interface HeldReward { id: string; sessionId: string; businessId: string; amountMinor: number; tier: string; createdAt: string; risk: { score: number | null; details: unknown } | null }
+interface HeldReward { id: string; sessionId: string; businessId: string; amountMinor: number; tier: string; createdAt: string; details: unknown; risk: { score: number | null; details: unknown } | null }
 
-/** Rewards the fraud checks held back: approve (pays out) or reject, each with a written reason. */
+/** Rewards the fraud checks or the money-review rules held back: approve (pays out) or reject, each with a written reason. */
 export function FraudPage() {
   const { t, i18n } = useTranslation('admin');
   const list = usePaged<HeldReward>('/admin/rewards', { status: 'held' });
@@ -25,12 +25,17 @@ export function FraudPage() {
                 const details = asObj(r.risk?.details);
                 // Each reason carries its own Swedish and English text from the fraud module.
                 const signals = arr(details, 'reasons', 'signals').map((s) => str(asObj(s.reason), i18n.language, 'sv') ?? str(s, 'code') ?? '').filter(Boolean);
+                // Money review (new self-keyed connection, large reward, connection velocity), stored on the reward.
+                const review = arr(asObj(r.details), 'review').map((f) => str(asObj(f.reason), i18n.language, 'sv') ?? str(f, 'code') ?? '').filter(Boolean);
                 return (
                   <tr key={r.id} data-testid="held-reward">
                     <Td>{formatDateTime(r.createdAt)}<p className="font-mono text-xs text-stone-500">{r.sessionId}</p></Td>
                     <Td className="tabular-nums">{formatMoney(r.amountMinor)}</Td>
                     <Td>{formatNumber(r.risk?.score ?? num(details, 'score'))}</Td>
-                    <Td className="text-xs">{signals.join(' · ') || '–'}</Td>
+                    <Td className="text-xs">
+                      {signals.join(' · ') || (review.length === 0 ? '–' : null)}
+                      {review.length > 0 && <p data-testid="money-review">{t('fraud.moneyReview')}: {review.join(' · ')}</p>}
+                    </Td>
                     <Td>
                       <div className="flex flex-wrap gap-1">
                         <ReasonAction label={t('fraud.approve')} variant="primary" onSubmit={(reason) => api('POST', `/admin/rewards/${r.id}/approve`, { body: { reason } })} onDone={list.reload} />

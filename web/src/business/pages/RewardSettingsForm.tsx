@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api';
 import { useBusiness } from '../BusinessContext';
 import { formatBps, formatMoney } from '../common/format';
+import type { RewardCeilings } from './RewardCeilingsCard';
 import { Button, Card, ErrorBox, Field, SavedNote, Table, Td } from '../common/ui';
 import { useAction } from '../common/useApi';
 
@@ -25,8 +26,6 @@ export interface RewardSettings {
   monthlyBudgetMinor: number | null;
   perCustomerDailyCapMinor: number;
   minPayoutMinor: number;
-  commissionBps: number;
-  vatBps: number;
 }
 export interface BusinessSettings {
   rewards: RewardSettings;
@@ -42,8 +41,11 @@ const toBps = (s: string) => Math.round(Number(s.replace(',', '.')) * 100);
 
 type Caps = Record<'maxPct' | 'perRewardCap' | 'minPurchase' | 'highThreshold' | 'highMaxPct' | 'dailyBudget' | 'monthlyBudget' | 'perCustomerDaily', string>;
 
-/** Tier rates and caps, edited in kronor and percent, stored in öre and basis points; the server validates the whole set. */
-export function RewardSettingsForm({ settings, onSaved }: { settings: BusinessSettings; onSaved: () => void }) {
+/**
+ * Tier rates and caps, edited in kronor and percent, stored in öre and basis points; the server validates the
+ * whole set against the platform's ceilings (shown as hints). Commission and VAT are not the business's to set.
+ */
+export function RewardSettingsForm({ settings, ceilings, onSaved }: { settings: BusinessSettings; ceilings: RewardCeilings['ceilings'] | null; onSaved: () => void }) {
   const { t } = useTranslation('business');
   const { base, isOwner } = useBusiness();
   const r = settings.rewards;
@@ -94,16 +96,16 @@ export function RewardSettingsForm({ settings, onSaved }: { settings: BusinessSe
       </Card>
       <Card title={t('rewards.capsTitle')}>
         <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-          {capField('maxPct', '%')}
-          {capField('perRewardCap', 'kr')}
+          {capField('maxPct', '%', ceilings ? t('rewards.atMost', { value: formatBps(ceilings.maxBps) }) : undefined)}
+          {capField('perRewardCap', 'kr', ceilings ? t('rewards.atMost', { value: formatMoney(ceilings.perRewardCapMinor) }) : undefined)}
           {capField('minPurchase', 'kr')}
           {capField('perCustomerDaily', 'kr')}
           {capField('highThreshold', 'kr')}
           {capField('highMaxPct', '%')}
-          {capField('dailyBudget', 'kr', t('rewards.emptyUnlimited'))}
+          {capField('dailyBudget', 'kr', ceilings ? t('rewards.dailyBudgetHint', { above: formatBps(ceilings.dailyBudgetRequiredAboveBps), max: formatMoney(ceilings.maxDailyBudgetMinor) }) : t('rewards.emptyUnlimited'))}
           {capField('monthlyBudget', 'kr', t('rewards.emptyUnlimited'))}
         </div>
-        <p className="mt-3 text-sm text-stone-700">{t('rewards.commission', { commission: formatBps(r.commissionBps), vat: formatBps(r.vatBps), minPayout: formatMoney(r.minPayoutMinor) })}</p>
+        <p className="mt-3 text-sm text-stone-700">{t('rewards.minPayout', { minPayout: formatMoney(r.minPayoutMinor) })}</p>
       </Card>
       <ErrorBox error={action.error} />
       {isOwner ? (
