@@ -12,7 +12,7 @@ import { burnDummyVerify, verifyPassword } from './passwords.js';
 import { findUserByEmail, userDto } from './user-service.js';
 import { checkLoginAllowed, clearAddressFailures, recordLoginFailure, signInNetworks } from './login-limit.js';
 import { networkOf } from './client-network.js';
-import { acceptInvitation, describeInvitation } from './invitation-service.js';
+import { acceptInvitation, describeInvitation, joinInvitation } from './invitation-service.js';
 import { confirmPasswordReset, requestPasswordReset } from './password-reset-service.js';
 import { normaliseEmail, ZPassword } from './emails.js';
 import { publicAppealRoutes } from '../admin-console/appeal-routes.js';
@@ -28,6 +28,7 @@ const ZSessionAnswer = z.object({
   }),
   csrfToken: z.string(),
 });
+const ZInvitationInfo = z.object({ email: z.string(), businessName: z.string(), role: z.enum(['owner', 'staff']), expiresAt: z.string(), accountExists: z.boolean() });
 
 /** Starts a fresh session (rotation: any session the browser still had is ended) and sets the cookie. */
 async function signIn(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, userId: string) {
@@ -47,6 +48,15 @@ async function currentSession(ctx: AppContext, req: FastifyRequest) {
   if (!session) return null;
   const user = await ctx.db.kysely.selectFrom('users').select('status').where('id', '=', session.userId).executeTakeFirst();
   return user?.status === 'active' ? session : null;
+}
+
+/** A cookie-session write outside the guarded scope: the session must be live and the CSRF header must match. */
+async function sessionForWrite(ctx: AppContext, req: FastifyRequest) {
+  const session = await currentSession(ctx, req);
+  if (!session) throw new AppError('unauthorized', 'Not signed in.');
+  const header = req.headers['x-csrf-token'];
+  if (typeof header !== 'string' || !safeEqual(header, session.csrfToken)) throw new AppError('csrf_failed');
+  return session;
 }
 
 /** Refuses a sign-in attempt the limits do not allow (before the password is looked at), with Retry-After. */
@@ -105,12 +115,19 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return reply.status(204).send();
     });
 
-    // The token is a query parameter: JWTs are longer than the router's path-parameter limit.
-    app.get('/api/v1/auth/invitation', { config: limited(30), schema: { ...ZUserShape, summary: 'Who an invitation is for (before accepting)', querystring: z.object({ token: ZToken }) } }, async (req) => describeInvitation(ctx, req.query.token));
+    // Tokens travel in POST bodies, never in a URL (URLs end up in access logs, proxies and browser history).
+    app.post('/api/v1/auth/invitations/lookup', { config: limited(30), schema: { ...ZUserShape, summary: 'Who an invitation is for (before accepting)', description: '`accountExists`: the address has an account, so the invitee signs in and accepts with POST /api/v1/auth/invitations/join.', body: z.object({ token: ZToken }), response: { 200: ZInvitationInfo } } }, async (req) => describeInvitation(ctx, req.body.token));
 
-    app.post('/api/v1/auth/invitations/accept', { config: limited(20), schema: { ...ZUserShape, summary: 'Accept an invitation: create or link the account and sign in', body: z.object({ token: ZToken, password: ZPassword }) } }, async (req, reply) => {
+    app.post('/api/v1/auth/invitations/accept', { config: limited(20), schema: { ...ZUserShape, summary: 'Accept an invitation with a new account (choose its password) and sign in', description: 'For an e-mail address without an account. An address with an account gets 409 account_exists, whatever the password: sign in, then use /api/v1/auth/invitations/join.', body: z.object({ token: ZToken, password: ZPassword }), response: { 200: ZSessionAnswer } } }, async (req, reply) => {
       const userId = await acceptInvitation(ctx, req.body.token, req.body.password, req.ip);
       return signIn(ctx, req, reply, userId);
+    });
+
+    app.post('/api/v1/auth/invitations/join', { config: limited(20), schema: { ...ZUserShape, summary: 'Accept an invitation as the signed-in user (session cookie and x-csrf-token)', description: 'The signed-in business account must be the invited e-mail address (else 403 forbidden).', body: z.object({ token: ZToken }), response: { 200: ZSessionAnswer } } }, async (req) => {
+      const session = await sessionForWrite(ctx, req);
+      const user = await ctx.db.kysely.selectFrom('users').select(['id', 'email', 'role']).where('id', '=', session.userId).executeTakeFirstOrThrow();
+      await joinInvitation(ctx, req.body.token, user, req.ip);
+      return { user: await userDto(ctx.db, user.id), csrfToken: session.csrfToken };
     });
 
     app.post('/api/v1/auth/password-reset/request', { config: limited(10), schema: { ...ZUserShape, summary: 'Mail a password-reset link (always 202)', body: z.object({ email: z.string().max(320) }) } }, async (req, reply) => {

@@ -52,6 +52,7 @@ export const ERRORS = {
   banned: { status: 403, message: 'You can no longer give feedback here. If you think this is a mistake, you can appeal.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   not_ready: { status: 503, message: 'The service is not ready.' },
+  account_exists: { status: 409, message: 'An account with this e-mail address already exists: sign in with it, then accept the invitation.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

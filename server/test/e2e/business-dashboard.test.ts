@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ServedPlatform } from '../helpers/served-platform.js';
 import { startE2EPlatform } from './helpers/platform.js';
-import type { ConnectionSetup } from '../helpers/fixtures.js';
+import { createBusiness, type ConnectionSetup } from '../helpers/fixtures.js';
 import { squareSetup } from '../helpers/customer.js';
 import { launch, pageProblems, screenshot } from './helpers/browser.js';
 import { PASSWORD, desktop, loginThroughForm, seedDashboard } from './helpers/console-seed.js';
@@ -139,5 +139,24 @@ describe('business dashboard (1440×900)', () => {
     await page.getByRole('heading', { name: 'Outbound webhooks', level: 1 }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('an existing owner invited to another business logs in on the invitation page and accepts there', async () => {
+    const second = await createBusiness(p, { name: 'Andra kaféet' });
+    const inv = await p.admin('POST', `/admin/businesses/${second.id}/invitations`, { email: OWNER, role: 'staff' });
+    expect(inv.status, inv.text).toBe(201);
+    const link = new URL(inv.body.link as string);
+
+    const invited = await desktop(browser, p.baseUrl, contexts);
+    await invited.goto(link.href.slice(link.origin.length));
+    await invited.getByRole('heading', { name: 'Logga in för att tacka ja' }).waitFor();
+    expect(await invited.getByLabel('E-postadress').inputValue()).toBe(OWNER);
+    expect(await invited.getByLabel('Nytt lösenord').count()).toBe(0);
+    await invited.getByLabel('Lösenord', { exact: true }).fill(PASSWORD);
+    await invited.getByRole('button', { name: 'Logga in och tacka ja' }).click();
+    await invited.getByRole('heading', { name: 'Översikt', level: 1 }).waitFor();
+    const me = await invited.evaluate(async () => (await fetch('/api/v1/auth/me')).json());
+    expect(me.user.memberships.map((m: { businessName: string; role: string }) => `${m.businessName}:${m.role}`).sort()).toEqual(['Andra kaféet:staff', 'Kafé Test:owner']);
+    expect(pageProblems(invited)).toEqual([]);
   });
 });

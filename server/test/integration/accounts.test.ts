@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendUnavailable, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { expectError, newBusiness } from '../helpers/admin-helpers.js';
-import { GOOD_PASSWORD, adminUser, browser, businessUser, captureMail, tokenFromMail } from '../helpers/accounts.js';
+import { GOOD_PASSWORD, adminUser, browser, businessUser, captureMail, linkToken, tokenFromMail } from '../helpers/accounts.js';
 import type { MemoryMailSender } from '../../src/mail/mail-sender.js';
 
 let seq = 0;
@@ -35,12 +35,12 @@ describe.skipIf(backendUnavailable)('accounts: invitations, sessions, CSRF, logi
     expect(inv.body).toMatchObject({ email: to, role: 'owner', businessId: bizId });
     expect(inv.body.link).toMatch(/^https:\/\/kvittra\.test\/business\/invite\?token=/);
     const token = tokenFromMail(mail, to, '/business/invite');
-    expect(token).toBe(new URL(inv.body.link).searchParams.get('token'));
+    expect(token).toBe(linkToken(inv.body.link));
     const stored = await p.ctx.db.kysely.selectFrom('invitations').select('token_hash').where('id', '=', inv.body.id).executeTakeFirstOrThrow();
     expect(stored.token_hash).not.toContain(token.slice(0, 20));
 
-    const info = await p.api('GET', `/api/v1/auth/invitation?token=${encodeURIComponent(token)}`);
-    expect(info.body).toMatchObject({ email: to, businessName: 'Kafé Linné', role: 'owner' });
+    const info = await p.api('POST', '/api/v1/auth/invitations/lookup', { token });
+    expect(info.body).toMatchObject({ email: to, businessName: 'Kafé Linné', role: 'owner', accountExists: false });
 
     const b = browser(p);
     const accepted = await b.call('POST', '/api/v1/auth/invitations/accept', { token, password: GOOD_PASSWORD });
@@ -71,7 +71,7 @@ describe.skipIf(backendUnavailable)('accounts: invitations, sessions, CSRF, logi
 
   it('rejects forged, tampered and weak-password acceptances', async () => {
     const inv = await p.admin('POST', `/admin/businesses/${bizId}/invitations`, { email: email('weak'), role: 'staff' });
-    const token = new URL(inv.body.link).searchParams.get('token')!;
+    const token = linkToken(inv.body.link);
     expectError(await p.api('POST', '/api/v1/auth/invitations/accept', { token: `${token.slice(0, -2)}xx`, password: GOOD_PASSWORD }), 400, 'invalid_token');
     expectError(await p.api('POST', '/api/v1/auth/invitations/accept', { token: 'a'.repeat(40), password: GOOD_PASSWORD }), 400, 'invalid_token');
     for (const weak of ['short1A!', 'alllowercaseletters', '123456789012345']) {
@@ -151,7 +151,7 @@ describe.skipIf(backendUnavailable)('accounts: invitations, sessions, CSRF, logi
     expect((await browser(p).login(to, 'Ett-nytt-lösenord-42')).status).toBe(200);
     // An invitation token is not a reset token.
     const inv = await p.admin('POST', `/admin/businesses/${bizId}/invitations`, { email: email('x'), role: 'staff' });
-    expectError(await p.api('POST', '/api/v1/auth/password-reset/confirm', { token: new URL(inv.body.link).searchParams.get('token'), password: 'Ett-nytt-lösenord-42' }), 400, 'invalid_token');
+    expectError(await p.api('POST', '/api/v1/auth/password-reset/confirm', { token: linkToken(inv.body.link), password: 'Ett-nytt-lösenord-42' }), 400, 'invalid_token');
   });
 
   it('lets owners manage the team and keeps staff read-only there', async () => {
