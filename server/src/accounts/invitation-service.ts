@@ -23,8 +23,8 @@ export interface InvitationDto {
 
 const tokensFor = (ctx: AppContext) => new LinkTokens(ctx.config.encryptionKey);
 
-/** The mailed link. */
-export const invitationLink = (publicBaseUrl: string, token: string) => `${publicBaseUrl}/business/invite?token=${encodeURIComponent(token)}`;
+/** The mailed link; the token is in the fragment, which browsers never send to a server (no access-log copies). */
+export const invitationLink = (publicBaseUrl: string, token: string) => `${publicBaseUrl}/business/invite#token=${encodeURIComponent(token)}`;
 
 /**
  * Invites an e-mail address to a business and mails the link. The answer is the same whether or not the

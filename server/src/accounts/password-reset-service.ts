@@ -28,7 +28,8 @@ export async function requestPasswordReset(ctx: AppContext, email: string, ip: s
     await trx.insertInto('password_resets').values({ id, user_id: user.id, token_hash: sha256(token), expires_at: expiresAt.toISOString(), used_at: null, created_at: nowIso() }).execute();
     await recordAudit(trx, { actor: 'anonymous', ip, action: 'user.password_reset_request', targetType: 'user', targetId: user.id });
   });
-  const link = `${ctx.config.publicBaseUrl}/business/reset?token=${encodeURIComponent(token)}`;
+  // The token is in the fragment, which browsers never send to a server (no access-log copies).
+  const link = `${ctx.config.publicBaseUrl}/business/reset#token=${encodeURIComponent(token)}`;
   void ctx.services.mail
     .send({
       to: user.email,

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { loadConfig } from '../../src/config/load.js';
 import { startPlatform, type Platform } from '../../src/platform.js';
 import { createLogger } from '../../src/core/logger.js';
+import type { DestinationStream } from 'pino';
 import type { Db } from '../../src/db/database.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 
@@ -81,8 +82,11 @@ export function httpClient(baseUrl: string): TestPlatform['api'] {
   };
 }
 
-/** A real server on a free loopback port with its own throwaway database (SQLite file or PostgreSQL database). */
-export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+/**
+ * A real server on a free loopback port with its own throwaway database (SQLite file or PostgreSQL database).
+ * `logTo` receives the server's log lines (with LOG_LEVEL in `env`), for tests of what reaches the log.
+ */
+export async function startTestPlatform(env: Record<string, string> = {}, opts: { logTo?: DestinationStream } = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kvittra-test-'));
   const pgDb = backend === 'postgres' ? await createThrowawayPostgres() : null;
   const config = loadConfig({
@@ -100,7 +104,7 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
-  const platform = await startPlatform(config, { logger: createLogger(config.logLevel) });
+  const platform = await startPlatform(config, { logger: createLogger(config.logLevel, opts.logTo) });
   const baseUrl = platform.url.replace('0.0.0.0', '127.0.0.1');
 
   const api = httpClient(baseUrl);
