@@ -19,7 +19,8 @@ describe('business dashboard (1440×900)', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    p = await startE2EPlatform();
+    // info: without SMTP the server writes mails to its log, where the reset journey finds its link.
+    p = await startE2EPlatform({ LOG_LEVEL: 'info' });
     browser = await launch();
     c = await squareSetup(p);
     await seedDashboard(p, c.businessId, c.locationId);
@@ -164,5 +165,28 @@ describe('business dashboard (1440×900)', () => {
     const me = await invited.evaluate(async () => (await fetch('/api/v1/auth/me')).json());
     expect(me.user.memberships.map((m: { businessName: string; role: string }) => `${m.businessName}:${m.role}`).sort()).toEqual(['Andra kaféet:staff', 'Kafé Test:owner']);
     expect(pageProblems(invited)).toEqual([]);
+  });
+
+  it('a forgotten password is reset through the mailed link, whose token is in the fragment', async () => {
+    const reset = await desktop(browser, p.baseUrl, contexts);
+    await reset.goto('/business/reset');
+    await reset.getByLabel('E-postadress').fill(OWNER);
+    await reset.getByRole('button', { name: 'Skicka länk' }).click();
+    await reset.getByRole('status').waitFor();
+    const mailed = () => /https?:\/\/[^\s"\\]+\/business\/reset#token=[\w.-]+/.exec(p.server.output())?.[0];
+    await expect.poll(mailed, { timeout: 10_000 }).toBeTruthy();
+    const link = new URL(mailed()!);
+
+    await reset.goto(`${link.pathname}${link.hash}`);
+    await reset.getByLabel('Nytt lösenord').fill('Ett-nytt-lösenord-42');
+    await reset.getByLabel('Upprepa lösenordet').fill('Ett-nytt-lösenord-42');
+    await reset.getByRole('button', { name: 'Spara lösenordet' }).click();
+    await reset.getByText('Lösenordet är ändrat. Du kan nu logga in.').waitFor();
+    // The request log has the page's path, never the token.
+    expect(p.server.output()).toContain('"url":"/business/reset"');
+    expect(p.server.output().split(link.hash.slice('#token='.length)).length - 1).toBe(1); // only in the mail itself
+    await loginThroughForm(reset, 'business', OWNER, 'Ett-nytt-lösenord-42');
+    await reset.getByRole('heading', { name: 'Översikt', level: 1 }).waitFor();
+    expect(pageProblems(reset)).toEqual([]);
   });
 });
