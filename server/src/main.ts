@@ -1,6 +1,19 @@
+import path from 'node:path';
 import { loadConfig, ConfigError, type Config } from './config/load.js';
 import { startPlatform } from './platform.js';
 import { seedDemoData } from './cli/demo-data.js';
+
+/**
+ * The admin token is shown only by the start that generated it (once, so the developer can copy it); later
+ * starts say where it is kept. A token from the environment is never printed: terminal scroll-back, CI logs
+ * and log collectors keep stdout.
+ */
+function adminTokenLine(config: Config): string {
+  const file = path.join(config.dataDir, 'secrets.json');
+  if (config.adminTokenFrom === 'environment') return 'set by ADMIN_TOKEN (not shown)';
+  if (config.generatedSecrets.includes('ADMIN_TOKEN')) return `${config.adminToken}  (generated now and shown only this once; kept in ${file})`;
+  return `kept in ${file}`;
+}
 
 function printBanner(config: Config, url: string, demo: Awaited<ReturnType<typeof seedDemoData>>): void {
   const lines = [
@@ -9,9 +22,9 @@ function printBanner(config: Config, url: string, demo: Awaited<ReturnType<typeo
     `  API docs:      ${config.publicBaseUrl}/docs`,
     `  Health:        ${config.publicBaseUrl}/health`,
   ];
+  lines.push(`  Admin token:   ${adminTokenLine(config)}`);
   if (config.env !== 'production') {
-    lines.push(`  Admin token:   ${config.adminToken}${config.generatedSecrets.includes('ADMIN_TOKEN') ? '  (generated, kept in ' + config.dataDir + '/secrets.json)' : ''}`);
-    lines.push(`  Try it:        curl -H "Authorization: Bearer ${config.adminToken}" ${config.publicBaseUrl}/admin/businesses`);
+    lines.push(`  Try it:        curl -H "Authorization: Bearer $ADMIN_TOKEN" ${config.publicBaseUrl}/admin/businesses`);
     if (demo) {
       lines.push(`  Demo webhook:  npm run demo:webhook    (a signed Square sale for "${demo.businessName}", then listed under its transactions)`);
       lines.push('  Demo loop:     npm run demo:feedback   (sale → QR session → verify → feedback → score → reward → Swish number)');

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import { LinkTokens, sha256 } from './tokens.js';
 import { assertPasswordPolicy, hashPassword } from './passwords.js';
 import { findUserByEmail } from './user-service.js';
+import { clearAccountFailures } from './login-limit.js';
 
 export const RESET_TTL_MS = 60 * 60 * 1000;
 /** At most this many reset mails per account and hour (mail bombing). */
@@ -27,7 +28,8 @@ export async function requestPasswordReset(ctx: AppContext, email: string, ip: s
     await trx.insertInto('password_resets').values({ id, user_id: user.id, token_hash: sha256(token), expires_at: expiresAt.toISOString(), used_at: null, created_at: nowIso() }).execute();
     await recordAudit(trx, { actor: 'anonymous', ip, action: 'user.password_reset_request', targetType: 'user', targetId: user.id });
   });
-  const link = `${ctx.config.publicBaseUrl}/business/reset?token=${encodeURIComponent(token)}`;
+  // The token is in the fragment, which browsers never send to a server (no access-log copies).
+  const link = `${ctx.config.publicBaseUrl}/business/reset#token=${encodeURIComponent(token)}`;
   void ctx.services.mail
     .send({
       to: user.email,
@@ -37,13 +39,17 @@ export async function requestPasswordReset(ctx: AppContext, email: string, ip: s
     .catch((err: unknown) => ctx.log.error({ err: String(err), userId: user.id }, 'password reset mail failed'));
 }
 
-/** Sets the new password, uses up the token and ends every session of the account. */
+/**
+ * Sets the new password, uses up the token and ends every session of the account. The account's failed
+ * sign-ins are forgotten too: whoever controls the mailbox lifts a lock that guesses at the old password caused.
+ */
 export async function confirmPasswordReset(ctx: AppContext, token: string, password: string, ip: string | null): Promise<void> {
   const id = await new LinkTokens(ctx.config.encryptionKey).verify('reset', token);
   const row = await ctx.db.kysely.selectFrom('password_resets').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row || row.token_hash !== sha256(token) || row.used_at || row.expires_at <= nowIso()) throw new AppError('invalid_token');
   assertPasswordPolicy(password);
   const passwordHash = await hashPassword(password);
+  const user = await ctx.db.kysely.selectFrom('users').select('email').where('id', '=', row.user_id).executeTakeFirstOrThrow();
   await ctx.db.writer.run(async (trx) => {
     const upd = await trx.updateTable('password_resets').set({ used_at: nowIso() }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
     if (upd.numUpdatedRows === 0n) throw new AppError('invalid_token');
@@ -51,6 +57,7 @@ export async function confirmPasswordReset(ctx: AppContext, token: string, passw
     await trx.deleteFrom('auth_sessions').where('user_id', '=', row.user_id).execute();
     // Other outstanding reset links die with this one.
     await trx.updateTable('password_resets').set({ used_at: nowIso() }).where('user_id', '=', row.user_id).where('used_at', 'is', null).execute();
-    await recordAudit(trx, { actor: `user:${row.user_id}`, ip, action: 'user.password_reset', targetType: 'user', targetId: row.user_id });
+    const failuresCleared = await clearAccountFailures(trx, user.email);
+    await recordAudit(trx, { actor: `user:${row.user_id}`, ip, action: 'user.password_reset', targetType: 'user', targetId: row.user_id, details: { failuresCleared } });
   });
 }

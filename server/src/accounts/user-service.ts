@@ -6,6 +6,7 @@ import { newId, nowIso } from '../core/ids.js';
 import { recordAudit, type Actor } from '../audit/audit-log.js';
 import { assertPasswordPolicy, hashPassword } from './passwords.js';
 import { normaliseEmail } from './emails.js';
+import { clearAccountFailures, loginLockState, type LoginLockState } from './login-limit.js';
 
 export type UserRole = 'admin' | 'business';
 export type MembershipRole = 'owner' | 'staff';
@@ -77,4 +78,15 @@ export async function setUserStatus(db: Db, userId: string, status: 'active' | '
     if (status === 'disabled') await trx.deleteFrom('auth_sessions').where('user_id', '=', userId).execute();
     await recordAudit(trx, { ...who, action: status === 'disabled' ? 'user.disable' : 'user.enable', targetType: 'user', targetId: userId });
   });
+}
+
+/** Operator unlock: forgets every failed sign-in on the account (all networks, so the distributed lock too). */
+export async function unlockLogin(db: Db, userId: string, who: Actor): Promise<LoginLockState> {
+  const user = await db.kysely.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirst();
+  if (!user) throw notFound('User');
+  await db.writer.run(async (trx) => {
+    const failuresCleared = await clearAccountFailures(trx, user.email);
+    await recordAudit(trx, { ...who, action: 'user.unlock', targetType: 'user', targetId: userId, details: { failuresCleared } });
+  });
+  return loginLockState(db, user.email);
 }

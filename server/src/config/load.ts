@@ -44,6 +44,8 @@ export interface Config {
   posSync: PosSyncConfig;
   /** Names of secrets generated (development only) so start-up can print them once. */
   generatedSecrets: string[];
+  /** Where the admin token came from: the environment (never printed) or DATA_DIR/secrets.json (generated outside production). */
+  adminTokenFrom: 'environment' | 'secrets-file';
 }
 
 /** Thrown when the environment does not describe a runnable configuration. */
@@ -173,6 +175,7 @@ export function loadConfig(input: Env = process.env): Config {
     },
     posSync: posSyncConfig(raw),
     generatedSecrets: generated,
+    adminTokenFrom: raw.ADMIN_TOKEN ? 'environment' : 'secrets-file',
   };
 }
 

@@ -60,6 +60,7 @@ export const ERRORS = {
   not_ready: { status: 503, message: 'The service is not ready.' },
   billing_setting_forbidden: { status: 403, message: 'Commission, commission tiers and VAT are billing settings only the platform operator sets (PATCH /admin/businesses/:businessId/billing).' },
   reward_ceiling_exceeded: { status: 400, message: 'The reward settings go beyond the ceilings the platform set for this business.' },
+  account_exists: { status: 409, message: 'An account with this e-mail address already exists: sign in with it, then accept the invitation.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

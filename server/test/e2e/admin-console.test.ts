@@ -8,6 +8,7 @@ import type { ConnectionSetup } from '../helpers/fixtures.js';
 import { ingestSale, locationQr, RICH_FEEDBACK_SV, squareSetup, startSession } from '../helpers/customer.js';
 import { launch, pageProblems, screenshot } from './helpers/browser.js';
 import { PASSWORD, desktop, loginThroughForm } from './helpers/console-seed.js';
+import { linkToken } from '../helpers/accounts.js';
 
 const OPERATOR = 'operator@kvittra.test';
 const kr = (minor: number) => `${Math.floor(minor / 100)},${String(minor % 100).padStart(2, '0')}`;
@@ -141,6 +142,29 @@ describe('admin console (1440×900)', () => {
       { field: 'ceilings.perRewardCapMinor', old: 20_000, new: 15_000 },
       { field: 'commissionBps', old: 2_000, new: 1_900 },
     ]);
+    expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('an operator sees a locked sign-in on the users page and unlocks it', async () => {
+    const staff = 'personal-last@kafe-test.se';
+    const inv = await p.admin('POST', `/admin/businesses/${c.businessId}/invitations`, { email: staff, role: 'staff' });
+    const token = linkToken(inv.body.link as string);
+    expect((await p.api('POST', '/api/v1/auth/invitations/accept', { token, password: PASSWORD })).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await p.api('POST', '/api/v1/auth/login', { email: staff, password: `Fel-lösenord-${i}x` })).status).toBe(401);
+    expect((await p.api('POST', '/api/v1/auth/login', { email: staff, password: PASSWORD })).status).toBe(429);
+
+    await page.getByRole('link', { name: 'Användare', exact: true }).click();
+    await page.getByRole('heading', { name: 'Användare', level: 1 }).waitFor();
+    await page.getByLabel('Sök').fill(staff);
+    const row = page.locator('tbody tr').filter({ hasText: staff });
+    await row.getByText('1 adress väntar').waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Lås upp inloggning' }).click();
+    await expect.poll(() => row.getByRole('button', { name: 'Lås upp inloggning' }).count()).toBe(0);
+    expect((await p.api('POST', '/api/v1/auth/login', { email: staff, password: PASSWORD })).status).toBe(200);
+    const audit = await p.admin('GET', '/admin/audit-log?action=user.unlock');
+    expect(audit.body.items[0]).toMatchObject({ action: 'user.unlock', details: { failuresCleared: 5 } });
+    expect(audit.body.items[0].actor).toMatch(/^user:/);
     expect(pageProblems(page)).toEqual([]);
   });
 

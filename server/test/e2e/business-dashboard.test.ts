@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ServedPlatform } from '../helpers/served-platform.js';
 import { startE2EPlatform } from './helpers/platform.js';
-import type { ConnectionSetup } from '../helpers/fixtures.js';
+import { createBusiness, type ConnectionSetup } from '../helpers/fixtures.js';
 import { squareSetup } from '../helpers/customer.js';
 import { launch, pageProblems, screenshot } from './helpers/browser.js';
 import { PASSWORD, desktop, loginThroughForm, seedDashboard } from './helpers/console-seed.js';
@@ -19,7 +19,8 @@ describe('business dashboard (1440×900)', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    p = await startE2EPlatform();
+    // info: without SMTP the server writes mails to its log, where the reset journey finds its link.
+    p = await startE2EPlatform({ LOG_LEVEL: 'info' });
     browser = await launch();
     c = await squareSetup(p);
     await seedDashboard(p, c.businessId, c.locationId);
@@ -37,9 +38,12 @@ describe('business dashboard (1440×900)', () => {
   it('an invited owner chooses a password, lands on the overview, logs out and logs in again', async () => {
     const inv = await p.admin('POST', `/admin/businesses/${c.businessId}/invitations`, { email: OWNER, role: 'owner' });
     expect(inv.status, inv.text).toBe(201);
-    const token = new URL(inv.body.link as string).searchParams.get('token')!;
+    // The mailed link carries the token in the fragment (never sent to the server).
+    const link = new URL(inv.body.link as string);
+    expect(link.hash).toMatch(/^#token=/);
+    const token = new URLSearchParams(link.hash.slice(1)).get('token')!;
 
-    await page.goto(`/business/invite?token=${encodeURIComponent(token)}`);
+    await page.goto(`${link.pathname}${link.hash}`);
     await page.getByRole('heading', { name: 'Välkommen till Kvittra' }).waitFor();
     await screenshot(page, 'business-invite');
     await page.getByLabel('Nytt lösenord').fill(PASSWORD);
@@ -49,10 +53,13 @@ describe('business dashboard (1440×900)', () => {
     expect(new URL(page.url()).pathname).toBe('/business');
 
     // The invitation is single-use: the same link now explains itself up front instead of offering the form.
+    // Opened in the form mailed before fragments (?token=), which the page still reads and moves out of the query.
     const reuse = await desktop(browser, p.baseUrl, contexts);
     await reuse.goto(`/business/invite?token=${encodeURIComponent(token)}`);
     expect(await reuse.getByRole('alert').textContent()).toBe('Länken är ogiltig, har gått ut eller har redan använts.');
     expect(await reuse.getByLabel('Nytt lösenord').count()).toBe(0);
+    expect(new URL(reuse.url()).search).toBe('');
+    expect(new URL(reuse.url()).hash).toBe(`#token=${token}`);
 
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await page.getByRole('heading', { name: 'Logga in på företagsportalen' }).waitFor();
@@ -157,5 +164,47 @@ describe('business dashboard (1440×900)', () => {
     await page.getByRole('heading', { name: 'Outbound webhooks', level: 1 }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('an existing owner invited to another business logs in on the invitation page and accepts there', async () => {
+    const second = await createBusiness(p, { name: 'Andra kaféet' });
+    const inv = await p.admin('POST', `/admin/businesses/${second.id}/invitations`, { email: OWNER, role: 'staff' });
+    expect(inv.status, inv.text).toBe(201);
+    const link = new URL(inv.body.link as string);
+
+    const invited = await desktop(browser, p.baseUrl, contexts);
+    await invited.goto(link.href.slice(link.origin.length));
+    await invited.getByRole('heading', { name: 'Logga in för att tacka ja' }).waitFor();
+    expect(await invited.getByLabel('E-postadress').inputValue()).toBe(OWNER);
+    expect(await invited.getByLabel('Nytt lösenord').count()).toBe(0);
+    await invited.getByLabel('Lösenord', { exact: true }).fill(PASSWORD);
+    await invited.getByRole('button', { name: 'Logga in och tacka ja' }).click();
+    await invited.getByRole('heading', { name: 'Översikt', level: 1 }).waitFor();
+    const me = await invited.evaluate(async () => (await fetch('/api/v1/auth/me')).json());
+    expect(me.user.memberships.map((m: { businessName: string; role: string }) => `${m.businessName}:${m.role}`).sort()).toEqual(['Andra kaféet:staff', 'Kafé Test:owner']);
+    expect(pageProblems(invited)).toEqual([]);
+  });
+
+  it('a forgotten password is reset through the mailed link, whose token is in the fragment', async () => {
+    const reset = await desktop(browser, p.baseUrl, contexts);
+    await reset.goto('/business/reset');
+    await reset.getByLabel('E-postadress').fill(OWNER);
+    await reset.getByRole('button', { name: 'Skicka länk' }).click();
+    await reset.getByRole('status').waitFor();
+    const mailed = () => /https?:\/\/[^\s"\\]+\/business\/reset#token=[\w.-]+/.exec(p.server.output())?.[0];
+    await expect.poll(mailed, { timeout: 10_000 }).toBeTruthy();
+    const link = new URL(mailed()!);
+
+    await reset.goto(`${link.pathname}${link.hash}`);
+    await reset.getByLabel('Nytt lösenord').fill('Ett-nytt-lösenord-42');
+    await reset.getByLabel('Upprepa lösenordet').fill('Ett-nytt-lösenord-42');
+    await reset.getByRole('button', { name: 'Spara lösenordet' }).click();
+    await reset.getByText('Lösenordet är ändrat. Du kan nu logga in.').waitFor();
+    // The request log has the page's path, never the token.
+    expect(p.server.output()).toContain('"url":"/business/reset"');
+    expect(p.server.output().split(link.hash.slice('#token='.length)).length - 1).toBe(1); // only in the mail itself
+    await loginThroughForm(reset, 'business', OWNER, 'Ett-nytt-lösenord-42');
+    await reset.getByRole('heading', { name: 'Översikt', level: 1 }).waitFor();
+    expect(pageProblems(reset)).toEqual([]);
   });
 });

@@ -13,12 +13,24 @@ export function captureMail(p: TestPlatform): MemoryMailSender {
   return mail;
 }
 
-/** The token in the last link mailed to `to` whose path is `path`. */
-export function tokenFromMail(mail: MemoryMailSender, to: string, path: string): string {
+/** The one-time token of a link: in the fragment (`#token=…`, what is mailed now) or, for old links, the query. */
+export function linkToken(link: string): string {
+  const url = new URL(link);
+  const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? url.searchParams.get('token');
+  if (!token) throw new Error(`no token in ${link}`);
+  return token;
+}
+
+/** The last link mailed to `to` whose path is `path`. */
+export function linkFromMail(mail: MemoryMailSender, to: string, path: string): string {
   const msg = [...mail.sent].reverse().find((m) => m.to === to && m.text.includes(path));
   if (!msg) throw new Error(`no mail with ${path} to ${to}`);
-  const link = (msg.text.match(/https?:\/\/\S+/g) ?? []).find((l) => l.includes(path))!;
-  return new URL(link).searchParams.get('token')!;
+  return (msg.text.match(/https?:\/\/\S+/g) ?? []).find((l) => l.includes(path))!;
+}
+
+/** The token in the last link mailed to `to` whose path is `path`. */
+export function tokenFromMail(mail: MemoryMailSender, to: string, path: string): string {
+  return linkToken(linkFromMail(mail, to, path));
 }
 
 /** A browser: keeps the session cookie and sends the CSRF token on writes, like the web app does. */
@@ -55,7 +67,7 @@ export function browser(p: PlatformHandle): Browser {
 export async function businessUser(p: PlatformHandle, businessId: string, email: string, role: 'owner' | 'staff' = 'owner', password = GOOD_PASSWORD): Promise<Browser> {
   const inv = await p.admin('POST', `/admin/businesses/${businessId}/invitations`, { email, role });
   expect(inv.status, inv.text).toBe(201);
-  const token = new URL(inv.body.link).searchParams.get('token')!;
+  const token = linkToken(inv.body.link);
   const b = browser(p);
   const res = await b.call('POST', '/api/v1/auth/invitations/accept', { token, password });
   expect(res.status, res.text).toBe(200);

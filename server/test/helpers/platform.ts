@@ -6,6 +6,7 @@ import pg from 'pg';
 import { loadConfig } from '../../src/config/load.js';
 import { startPlatform, type Platform } from '../../src/platform.js';
 import { createLogger, type Logger } from '../../src/core/logger.js';
+import type { DestinationStream } from 'pino';
 import type { Db } from '../../src/db/database.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 
@@ -83,9 +84,10 @@ export function httpClient(baseUrl: string): TestPlatform['api'] {
 
 /**
  * A real server on a free loopback port with its own throwaway database (SQLite file or PostgreSQL database).
- * `opts.logger` replaces the default logger (LOG_LEVEL, silent unless KVITTRA_TEST_LOG), e.g. to read log lines.
+ * `opts.logger` replaces the default logger (LOG_LEVEL, silent unless KVITTRA_TEST_LOG); `opts.logTo` keeps the
+ * default logger but sends its lines there (with LOG_LEVEL in `env`), for tests of what reaches the log.
  */
-export async function startTestPlatform(env: Record<string, string> = {}, opts: { logger?: Logger } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(env: Record<string, string> = {}, opts: { logger?: Logger; logTo?: DestinationStream } = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kvittra-test-'));
   const pgDb = backend === 'postgres' ? await createThrowawayPostgres() : null;
   const config = loadConfig({
@@ -103,7 +105,7 @@ export async function startTestPlatform(env: Record<string, string> = {}, opts: 
     LOAD_SHED_MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
-  const platform = await startPlatform(config, { logger: opts.logger ?? createLogger(config.logLevel) });
+  const platform = await startPlatform(config, { logger: opts.logger ?? createLogger(config.logLevel, opts.logTo) });
   const baseUrl = platform.url.replace('0.0.0.0', '127.0.0.1');
 
   const api = httpClient(baseUrl);

@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { spawnBuiltServer } from '../helpers/process-server.js';
+import { freePort, spawnBuiltServer, startServerProcess } from '../helpers/process-server.js';
 
 
 function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; listening: Promise<number>; exited: Promise<number | null> } {
@@ -64,5 +64,36 @@ describe('process lifecycle', () => {
     expect(await s.exited).toBe(0);
     expect(s.output()).toContain('"msg":"shutting down"');
     expect(s.output()).toContain('"msg":"kvittra stopped"');
+  });
+});
+
+/** The start-up banner shows the admin token only when this start generated it, and only once. */
+describe('start-up banner', () => {
+  const occurrences = (text: string, needle: string) => text.split(needle).length - 1;
+  async function startAndStop(env: Record<string, string>): Promise<string> {
+    const s = await startServerProcess({ NODE_ENV: 'test', PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, 'banner');
+    await s.kill('SIGTERM');
+    return s.output();
+  }
+
+  it('never prints an ADMIN_TOKEN that came from the environment', async () => {
+    const token = 'token-from-the-environment-0123456789';
+    const out = await startAndStop({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kvittra-banner-env-')), ADMIN_TOKEN: token });
+    expect(out).toContain('Kvittra is running at');
+    expect(occurrences(out, token)).toBe(0);
+    expect(out).toMatch(/Admin token:\s+set by ADMIN_TOKEN \(not shown\)/);
+  });
+
+  it('prints a generated token once on the start that generated it, then only where it is kept', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kvittra-banner-gen-'));
+    const first = await startAndStop({ DATA_DIR: dataDir, ADMIN_TOKEN: '' });
+    const generated = (JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as { adminToken: string }).adminToken;
+    expect(generated.length).toBeGreaterThanOrEqual(24);
+    expect(occurrences(first, generated)).toBe(1);
+
+    const second = await startAndStop({ DATA_DIR: dataDir, ADMIN_TOKEN: '' });
+    expect(second).toContain('Kvittra is running at');
+    expect(occurrences(second, generated)).toBe(0);
+    expect(second).toContain(`Admin token:   kept in ${path.join(dataDir, 'secrets.json')}`);
   });
 });

@@ -52,6 +52,15 @@ export const en: typeof sv = {
     newOperator: 'New operator',
     password: 'Password',
     passwordHint: 'At least 12 characters.',
+    unlock: 'Unlock sign-in',
+    unlockConfirm: 'Forget every failed sign-in of {{email}} and lift the lock? This is recorded in the audit log.',
+    lock: {
+      locked: 'Locked: attack from {{networks}} networks',
+      waiting_one: '{{count}} address waiting',
+      waiting_other: '{{count}} addresses waiting',
+      failures_one: '{{count}} failed sign-in',
+      failures_other: '{{count}} failed sign-ins',
+    },
   },
   billing: {
     title: 'Commission and ceilings',

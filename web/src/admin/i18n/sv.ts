@@ -50,6 +50,15 @@ export const sv = {
     newOperator: 'Ny operatör',
     password: 'Lösenord',
     passwordHint: 'Minst 12 tecken.',
+    unlock: 'Lås upp inloggning',
+    unlockConfirm: 'Glöm alla misslyckade inloggningar för {{email}} och häv låsningen? Åtgärden loggas.',
+    lock: {
+      locked: 'Låst: angrepp från {{networks}} nät',
+      waiting_one: '{{count}} adress väntar',
+      waiting_other: '{{count}} adresser väntar',
+      failures_one: '{{count}} misslyckad inloggning',
+      failures_other: '{{count}} misslyckade inloggningar',
+    },
   },
   billing: {
     title: 'Provision och tak',

@@ -7,9 +7,10 @@ import { Badge, Button, Card, ErrorBox, Field, PageHeader, Select, Table, Td } f
 import { useAction } from '../../business/common/useApi';
 import { usePaged } from '../../business/common/usePaged';
 
-interface UserRow { id: string; email: string; role: 'admin' | 'business'; status: 'active' | 'disabled'; createdAt: string; lastLoginAt: string | null; memberships: { businessId: string; businessName: string; role: string }[] }
+interface LoginLock { locked: boolean; failures: number; networks: number; lockedNetworks: number }
+interface UserRow { id: string; email: string; role: 'admin' | 'business'; status: 'active' | 'disabled'; createdAt: string; lastLoginAt: string | null; memberships: { businessId: string; businessName: string; role: string }[]; loginLock: LoginLock }
 
-/** Every account: search, filter by role, disable (ends sessions) or re-enable; create operators. */
+/** Every account: search, filter by role, disable (ends sessions) or re-enable, lift a sign-in lock; create operators. */
 export function UsersPage() {
   const { t } = useTranslation('admin');
   const [search, setSearch] = useState('');
@@ -40,11 +41,21 @@ export function UsersPage() {
                   <Td>{t(`users.roles.${u.role}`)}</Td>
                   <Td className="text-xs">{u.memberships.map((m) => `${m.businessName} (${t(`users.memberRoles.${m.role}`, { defaultValue: m.role })})`).join(', ') || '–'}</Td>
                   <Td>{formatDateTime(u.lastLoginAt)}</Td>
-                  <Td><Badge tone={u.status === 'active' ? 'good' : 'bad'}>{t(`users.status.${u.status}`)}</Badge></Td>
                   <Td>
-                    <Button variant="secondary" disabled={action.busy} onClick={() => void action.run(() => api('POST', `/admin/users/${u.id}/${u.status === 'active' ? 'disable' : 'enable'}`)).then(list.reload)}>
-                      {u.status === 'active' ? t('users.disable') : t('users.enable')}
-                    </Button>
+                    <Badge tone={u.status === 'active' ? 'good' : 'bad'}>{t(`users.status.${u.status}`)}</Badge>{' '}
+                    <LockBadge lock={u.loginLock} />
+                  </Td>
+                  <Td>
+                    <div className="flex flex-wrap gap-2">
+                      <Button variant="secondary" disabled={action.busy} onClick={() => void action.run(() => api('POST', `/admin/users/${u.id}/${u.status === 'active' ? 'disable' : 'enable'}`)).then(list.reload)}>
+                        {u.status === 'active' ? t('users.disable') : t('users.enable')}
+                      </Button>
+                      {u.loginLock.failures > 0 && (
+                        <Button variant="secondary" disabled={action.busy} onClick={() => { if (window.confirm(t('users.unlockConfirm', { email: u.email }))) void action.run(() => api('POST', `/admin/users/${u.id}/unlock`)).then(list.reload); }}>
+                          {t('users.unlock')}
+                        </Button>
+                      )}
+                    </div>
                   </Td>
                 </tr>
               ))}
@@ -54,6 +65,15 @@ export function UsersPage() {
       </Card>
     </>
   );
+}
+
+/** Failed sign-ins: the whole account locked (many networks), some addresses waiting, or only failures on record. */
+function LockBadge({ lock }: { lock: LoginLock }) {
+  const { t } = useTranslation('admin');
+  if (lock.locked) return <Badge tone="bad">{t('users.lock.locked', { networks: lock.networks })}</Badge>;
+  if (lock.lockedNetworks > 0) return <Badge tone="warn">{t('users.lock.waiting', { count: lock.lockedNetworks })}</Badge>;
+  if (lock.failures > 0) return <Badge>{t('users.lock.failures', { count: lock.failures })}</Badge>;
+  return null;
 }
 
 function NewOperator({ onCreated }: { onCreated: () => void }) {

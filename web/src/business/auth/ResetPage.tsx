@@ -1,16 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { ApiError, api } from '../../lib/api';
 import { AUTH } from '../common/auth';
 import { AuthCard } from '../common/LoginForm';
 import { Button, Field } from '../common/ui';
 import { MIN_PASSWORD, accountError } from './InvitePage';
+import { useLinkToken } from './linkToken';
 
-/** `/business/reset` asks for a link; `/business/reset?token=…` (from the email) sets the new password. */
+/** `/business/reset` asks for a link; `/business/reset#token=…` (from the email; old mails `?token=…`) sets the new password. */
 export function ResetPage() {
-  const [params] = useSearchParams();
-  const token = params.get('token');
+  const token = useLinkToken();
   return token ? <ResetConfirm token={token} /> : <ResetRequest />;
 }
 

@@ -40,7 +40,9 @@ export const AUTH = {
   me: '/api/v1/auth/me',
   login: '/api/v1/auth/login',
   logout: '/api/v1/auth/logout',
+  lookupInvitation: '/api/v1/auth/invitations/lookup',
   acceptInvitation: '/api/v1/auth/invitations/accept',
+  joinInvitation: '/api/v1/auth/invitations/join',
   resetRequest: '/api/v1/auth/password-reset/request',
   resetConfirm: '/api/v1/auth/password-reset/confirm',
 };

@@ -35,10 +35,11 @@ export function TeamPage() {
     <>
       <PageHeader title={t('team.title')} />
       {isOwner ? <InviteForm onCreated={(inv) => { setCreated(inv); res.reload(); }} /> : <p className="mb-4 text-sm text-stone-600">{t('ownerOnly')}</p>}
-      {created?.link && (
+      {created && (
         <Card className="mb-4" title={t('team.invited', { email: created.email })}>
-          <p className="text-sm">{t('team.linkHint')}</p>
-          <div className="mt-2 flex flex-wrap items-center gap-2"><code className="break-all rounded bg-stone-100 px-2 py-1 text-xs">{created.link}</code><CopyButton text={created.link} /></div>
+          {/* Operators also get the link back; a business owner's invitation link only goes to the invitee's mailbox. */}
+          <p className="text-sm" role="status">{created.link ? t('team.linkHint') : t('team.mailedHint')}</p>
+          {created.link && <div className="mt-2 flex flex-wrap items-center gap-2"><code className="break-all rounded bg-stone-100 px-2 py-1 text-xs">{created.link}</code><CopyButton text={created.link} /></div>}
         </Card>
       )}
       <ErrorBox error={action.error} />
