@@ -8,6 +8,7 @@ import * as m005 from './migrations/005_pos_reconciliation.js';
 import * as m006 from './migrations/006_accounts.js';
 import * as m007 from './migrations/007_jobs_claim_index.js';
 import * as m008 from './migrations/008_fingerprint_indexes.js';
+import * as m009 from './migrations/009_verify_budgets.js';
 
 /** Migrations are compiled in (no directory scanning), so the built server and tests run the same set. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006_accounts': m006,
   '007_jobs_claim_index': m007,
   '008_fingerprint_indexes': m008,
+  '009_verify_budgets': m009,
 };
 
 class StaticProvider implements MigrationProvider {

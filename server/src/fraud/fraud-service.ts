@@ -16,6 +16,7 @@ import {
   instantClaimSignal,
   nearDuplicateSignal,
   priorFraudSignal,
+  failedVerificationsSignal,
   DEFAULT_NEAR_DUPLICATE_THRESHOLD,
   type RiskSignal,
   type RiskSummary,
@@ -123,13 +124,21 @@ async function behaviourSignals(ctx: AppContext, session: SessionRow, now: Date)
       .executeTakeFirstOrThrow();
     signals.push(priorFraudSignal(Number(prior.n)));
   }
+  signals.push(verifyFailuresSignal(session));
   return signals;
+}
+
+/** The misses recorded when the purchase was claimed (feedback/verify-service.ts); none for older sessions. */
+function verifyFailuresSignal(session: SessionRow): RiskSignal {
+  const evidence = session.verify_evidence ? (JSON.parse(session.verify_evidence) as { failures?: number; locationUnderAttack?: boolean }) : {};
+  return failedVerificationsSignal(evidence.failures ?? 0, evidence.locationUnderAttack === true);
 }
 
 /**
  * Risk of one finished session: copied or near-copied text (exact key and MinHash/LSH), gibberish,
  * velocity per device/IP/phone, a claim made seconds after paying by a device seen at other shops,
- * and rejected rewards before. Signals combine by noisy-OR, so one strong signal is enough to hold.
+ * rejected rewards before, and failed verifications before the claim.
+ * Signals combine by noisy-OR, so one strong signal is enough to hold.
  */
 export async function assessSessionRisk(ctx: AppContext, session: SessionRow, text: string, now = new Date()): Promise<RiskAssessment> {
   const fingerprints = fingerprintText(text);

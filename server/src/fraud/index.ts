@@ -49,6 +49,7 @@ export {
   instantClaimSignal,
   refundAfterRewardSignal,
   priorFraudSignal,
+  failedVerificationsSignal,
   DUPLICATE_FIRST_STRENGTH,
   SHORT_DUPLICATE_MAX_STRENGTH,
   NEAR_DUPLICATE_FLOOR,
