@@ -50,6 +50,7 @@ export {
   refundAfterRewardSignal,
   priorFraudSignal,
   failedVerificationsSignal,
+  bannedDeviceLinkSignal,
   DUPLICATE_FIRST_STRENGTH,
   SHORT_DUPLICATE_MAX_STRENGTH,
   NEAR_DUPLICATE_FLOOR,

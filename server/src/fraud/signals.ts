@@ -25,6 +25,7 @@ export const RISK_SIGNAL_CODES = [
   'refund_after_reward',
   'prior_fraud',
   'failed_verifications',
+  'banned_device_link',
 ] as const;
 export type RiskSignalCode = (typeof RISK_SIGNAL_CODES)[number];
 
@@ -230,3 +231,20 @@ export function failedVerificationsSignal(failures: number, locationUnderAttack:
   );
 }
 
+/**
+ * The session comes from an address a banned device used within the last 7 days. Not a block — addresses
+ * are shared (guest Wi-Fi, carrier NAT) — but strong enough (0.8) to hold the reward for review: it is the
+ * pattern of a banned customer who cleared the app's data.
+ */
+export function bannedDeviceLinkSignal(linkedBans: number): RiskSignal {
+  const n = safeCount(linkedBans);
+  return makeSignal(
+    'banned_device_link',
+    n > 0 ? 0.8 : 0,
+    {
+      sv: `Samma adress användes de senaste 7 dagarna av en avstängd enhet (${n} ${plural(n, 'avstängning', 'avstängningar')}).`,
+      en: `The same address was used within the last 7 days by a banned device (${n} ${plural(n, 'ban', 'bans')}).`,
+    },
+    { linkedBans: n },
+  );
+}

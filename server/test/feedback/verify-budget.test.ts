@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { backoffMs, budgetKeys, chargesFor, decide, VERIFY_BUDGET, type KeyStats } from '../../src/feedback/verify-budget.js';
 import { choosePurchase, type Candidate } from '../../src/feedback/verify-service.js';
 import { networkOf } from '../../src/feedback/client-identity.js';
-import { failedVerificationsSignal } from '../../src/fraud/index.js';
+import { failedVerificationsSignal, bannedDeviceLinkSignal } from '../../src/fraud/index.js';
 
 const MIN = 60_000;
 const NOW = Date.parse('2026-12-01T12:00:00Z');
@@ -91,7 +91,7 @@ describe('choosePurchase', () => {
   });
 });
 
-describe('failedVerificationsSignal', () => {
+describe('failedVerificationsSignal and bannedDeviceLinkSignal', () => {
   it('two misses are ordinary; from three they add up, five hold alone (0.7)', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 7, 50].map((n) => failedVerificationsSignal(n, false).strength)).toEqual([0, 0, 0, 0.3, 0.5, 0.7, 0.85, 0.95, 0.95]);
     expect(failedVerificationsSignal(5, false).reason.en).toBe('5 failed attempts to find a purchase from the same device or address before this one was found.');
@@ -102,4 +102,8 @@ describe('failedVerificationsSignal', () => {
     expect(failedVerificationsSignal(2, true).evidence).toEqual({ failures: 2, locationUnderAttack: true });
   });
 
+  it('an address shared with a banned device holds the reward (0.8)', () => {
+    expect(bannedDeviceLinkSignal(0).strength).toBe(0);
+    expect(bannedDeviceLinkSignal(2).strength).toBe(0.8);
+  });
 });

@@ -6,7 +6,7 @@ import { setupConnection, type ConnectionSetup } from '../helpers/fixtures.js';
 import { CONSENT, ingestSale, ingestSaleAt, locationQr } from '../helpers/customer.js';
 
 /**
- * Attacks on purchase verification (issue 14, item 3), over real HTTP. The client address is set
+ * Attacks on purchase verification (issue 14, items 3 and 13), over real HTTP. The client address is set
  * with X-Forwarded-For (TRUST_PROXY), so "one address" and "another customer" are distinct clients.
  */
 
@@ -23,6 +23,10 @@ const LONG_FEEDBACK_A =
 const LONG_FEEDBACK_B =
   'Vi var tre kollegor som tog fika i eftermiddags: två cappuccino, en chai och tre kardemummabullar. Bullarna var fantastiska, saftiga och nybakade. ' +
   'Chain var alldeles för söt och kom efter tio minuter eftersom baristan först glömde beställningen. Musiken var lagom hög och det fanns gott om eluttag för datorn.';
+const LONG_FEEDBACK_C =
+  'Beställde en vegetarisk lasagne och en flaska mineralvatten till middag. Lasagnen var god men portionen var liten för priset, cirka hälften av vad jag fick förra veckan. ' +
+  'Servitören var trevlig och frågade om allergier. Toaletten saknade papper, vilket jag sa till om vid kassan. Bra att ni har glutenfri pasta som alternativ.';
+
 interface Client {
   ip: string;
   deviceId?: string;
@@ -256,4 +260,52 @@ describe.skipIf(backendUnavailable)('purchase verification under attack', () => 
     expect(honestRow.risk_details ?? '').not.toContain('failed_verifications');
   });
 
+  it('a device ban is not undone by a new X-Device-Id: the signed device cookie, the payout phone and the address still recognise it', async () => {
+    const { conn, qr } = await shop();
+    const first = await ingestSale(p, conn, 13_300, 5, null);
+    const eve: Client = { ip: '198.51.100.120', deviceId: `eve-${randomUUID()}` };
+    const s1 = await sessionAs(qr, eve);
+    const cookie = s1.created.headers.getSetCookie().find((c) => c.startsWith('kvittra_device='));
+    expect(cookie, 'the server issues a signed device cookie').toBeDefined();
+    expect(cookie).toMatch(/HttpOnly/i);
+    eve.cookie = cookie!.split(';')[0]!;
+    expect((await s1.verify({ amount: '133', purchasedAt: first.occurredAt })).status).toBe(200);
+    expect((await s1.call('POST', '/feedback', { text: LONG_FEEDBACK_A, finish: true })).status).toBe(200);
+    expect((await s1.call('POST', '/payout', { phone: '070-111 22 33' })).status).toBe(200);
+    const ban = await p.admin('POST', '/admin/bans', { kind: 'device', sessionId: s1.sessionId, reason: 'Skriptade köpanspråk' });
+    expect(ban.status, ban.text).toBe(201);
+
+    // A new X-Device-Id with the browser's cookie: still the banned device.
+    const newId = await startAs(qr, { ...eve, deviceId: `eve-${randomUUID()}` });
+    expect(newId.refused?.status).toBe(403);
+    expect(newId.refused?.body.error.code).toBe('banned');
+    // A forged or foreign cookie counts for nothing (the header decides, as before).
+    const forged = await startAs(qr, { ip: '192.0.2.70', deviceId: `someone-${randomUUID()}`, cookie: `kvittra_device=${eve.deviceId}.AAAA` });
+    expect(forged.created?.status).toBe(201);
+
+    // Cookie cleared and a new id from the same address: let in (addresses are shared), but the reward is
+    // held, and the Swish number the banned device was paid to is refused.
+    const second = await ingestSale(p, conn, 14_400, 4, null);
+    const s2 = await sessionAs(qr, { ip: eve.ip, deviceId: `eve-${randomUUID()}` });
+    expect((await s2.verify({ amount: '144', purchasedAt: second.occurredAt })).status).toBe(200);
+    const held = await s2.call('POST', '/feedback', { text: LONG_FEEDBACK_B, finish: true });
+    expect(held.body.reward.status).toBe('held');
+    expect(held.text).not.toContain('banned');
+    const row = await p.ctx.db.kysely.selectFrom('feedback_sessions').select('risk_details').where('id', '=', s2.sessionId).executeTakeFirstOrThrow();
+    expect(row.risk_details).toContain('banned_device_link');
+    const payout = await s2.call('POST', '/payout', { phone: '+46701112233' });
+    expect(payout.status).toBe(403);
+    expect(payout.body.error.code).toBe('banned');
+    // An appeal with that number is an appeal against the device's ban.
+    const appeal = await p.api('POST', '/api/v1/appeals', { phone: '070-111 22 33', message: 'Jag har inte gjort något fel, det var min gamla telefon.' }, { 'x-forwarded-for': eve.ip });
+    expect(appeal.status, appeal.text).toBe(202);
+    const queue = await p.admin('GET', '/admin/appeals?status=pending');
+    expect(queue.body.items.find((a: { id: string }) => a.id === appeal.body.appealId)).toMatchObject({ banId: ban.body.id });
+
+    // What a device ban cannot stop: a new device, a new network and a new Swish number (docs/runbook.md).
+    const third = await ingestSale(p, conn, 15_500, 3, null);
+    const s3 = await sessionAs(qr, { ip: '192.0.2.99', deviceId: `eve-${randomUUID()}` });
+    expect((await s3.verify({ amount: '155', purchasedAt: third.occurredAt })).status).toBe(200);
+    expect((await s3.call('POST', '/feedback', { text: LONG_FEEDBACK_C, finish: true })).body.reward.status).not.toBe('held');
+  });
 });
