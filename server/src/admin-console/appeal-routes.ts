@@ -9,7 +9,7 @@ import { safeEqual } from '../core/crypto.js';
 import { ZPageQuery, decodeCursor, toPage } from '../core/pagination.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { actorOf } from '../auth/admin-auth.js';
-import { findActiveBan } from './ban-service.js';
+import { findActiveBan, findDeviceBanForPhone } from './ban-service.js';
 
 const ZAppeal = z
   .object({
@@ -43,7 +43,9 @@ export function publicAppealRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/api/v1/appeals', { config: { rateLimit: { max: 5, timeWindow: '1 minute' } }, schema: { tags: ['customer'], summary: 'Appeal a ban (identify by your session and/or phone number)', body: ZAppeal } }, async (req, reply) => {
       if (!req.body.sessionId && !req.body.phone) throw new AppError('validation_failed', 'Give the session you used or your phone number.');
-      const ban = await findActiveBan(ctx.db, await appellantHashes(ctx, req.body));
+      const hashes = await appellantHashes(ctx, req.body);
+      // A number refused because a banned device was paid to it appeals that device's ban.
+      const ban = (await findActiveBan(ctx.db, hashes)) ?? (hashes.phone ? await findDeviceBanForPhone(ctx.db, hashes.phone) : null);
       const row = { id: newId(), ban_id: ban?.id ?? null, message: req.body.message, contact_enc: req.body.contact ? ctx.services.pii.seal('appeal-contact', req.body.contact) : null, status: 'pending', decision_reason: null, decided_by: null, decided_at: null, ip_hash: ctx.services.pii.hash('ip', req.ip), created_at: nowIso() };
       await ctx.db.writer.run((trx) => trx.insertInto('ban_appeals').values(row).execute());
       return reply.status(202).send({ appealId: row.id, status: 'received' });

@@ -71,16 +71,31 @@ export async function listBans(ctx: AppContext, status: 'active' | 'lifted' | un
 
 /**
  * The active, unexpired ban matching any of these keyed hashes, if one exists. The customer flow calls this
- * (session creation: device and IP; payout: phone) to refuse banned customers.
+ * (session creation: device and IP; payout: phone) to refuse banned customers. A kind may carry several
+ * hashes (a device is both its X-Device-Id and its signed cookie).
  */
-export async function findActiveBan(db: Db, hashes: Partial<Record<BanKind, string | null>>, now = new Date()) {
-  const pairs = (Object.entries(hashes) as [BanKind, string | null | undefined][]).filter((e): e is [BanKind, string] => typeof e[1] === 'string');
+export async function findActiveBan(db: Db, hashes: Partial<Record<BanKind, string | readonly string[] | null>>, now = new Date()) {
+  const pairs = (Object.entries(hashes) as [BanKind, string | readonly string[] | null | undefined][]).flatMap(([kind, v]) => (v == null ? [] : (typeof v === 'string' ? [v] : v).map((hash) => [kind, hash] as const)));
   if (pairs.length === 0) return null;
   const rows = await db.kysely
     .selectFrom('bans')
     .selectAll()
     .where('status', '=', 'active')
     .where((eb) => eb.or(pairs.map(([kind, hash]) => eb.and([eb('kind', '=', kind), eb('value_hash', '=', hash)]))))
+    .execute();
+  return rows.find((b) => !b.expires_at || b.expires_at > now.toISOString()) ?? null;
+}
+
+/** An active device ban on a device that registered this phone number for a payout: the Swish number is the person. */
+export async function findDeviceBanForPhone(db: Db, phoneHash: string, now = new Date()) {
+  const rows = await db.kysely
+    .selectFrom('bans as b')
+    .innerJoin('feedback_sessions as s', 's.device_hash', 'b.value_hash')
+    .selectAll('b')
+    .where('s.phone_hash', '=', phoneHash)
+    .where('b.kind', '=', 'device')
+    .where('b.status', '=', 'active')
+    .limit(20)
     .execute();
   return rows.find((b) => !b.expires_at || b.expires_at > now.toISOString()) ?? null;
 }

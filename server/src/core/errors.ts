@@ -35,10 +35,9 @@ export const ERRORS = {
   session_expired: { status: 410, message: 'This feedback session has expired; scan the QR code again.' },
   session_not_verified: { status: 409, message: 'Verify your purchase before giving feedback.' },
   session_state: { status: 409, message: 'This step is not possible in the session\'s current state.' },
-  purchase_already_claimed: { status: 409, message: 'This purchase has already been used for feedback.' },
   duplicate_claim: { status: 409, message: 'A claim for this purchase was already made.' },
-  no_matching_purchase: { status: 422, message: 'No purchase matching that amount and time was found at this location.' },
-  ambiguous_purchase: { status: 422, message: 'Several purchases match; add the last four digits of the card you paid with.' },
+  // Also the answer for a purchase that exists but is already claimed: a guesser must not tell the two apart.
+  no_matching_purchase: { status: 422, message: 'No purchase with that amount and time can be used for feedback here. Check the receipt; if it is right, the purchase may already have been used: ask the staff for the store code and report it there.' },
   claim_outside_window: { status: 422, message: 'The purchase time is outside the window in which feedback can be given.' },
   audio_too_long: { status: 413, message: 'Recordings can be at most 5 minutes long.' },
   unsupported_audio: { status: 415, message: 'Unsupported audio format; use webm, ogg, wav, mp3 or m4a.' },
@@ -61,6 +60,7 @@ export const ERRORS = {
   billing_setting_forbidden: { status: 403, message: 'Commission, commission tiers and VAT are billing settings only the platform operator sets (PATCH /admin/businesses/:businessId/billing).' },
   reward_ceiling_exceeded: { status: 400, message: 'The reward settings go beyond the ceilings the platform set for this business.' },
   account_exists: { status: 409, message: 'An account with this e-mail address already exists: sign in with it, then accept the invitation.' },
+  card_last4_required: { status: 422, message: 'Add the last four digits of the card you paid with (they are on the receipt).' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -9,9 +9,10 @@ import * as m006 from './migrations/006_accounts.js';
 import * as m007 from './migrations/007_jobs_claim_index.js';
 import * as m008 from './migrations/008_fingerprint_indexes.js';
 import * as m009 from './migrations/009_money_controls.js';
+import * as m010 from './migrations/010_verify_budgets.js';
 
 /** Migrations are compiled in (no directory scanning), so the built server and tests run the same set. */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001_foundation': m001,
   '002_feedback_loop': m002,
   '003_money_consent': m003,
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007_jobs_claim_index': m007,
   '008_fingerprint_indexes': m008,
   '009_money_controls': m009,
+  '010_verify_budgets': m010,
 };
 
 class StaticProvider implements MigrationProvider {

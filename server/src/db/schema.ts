@@ -206,6 +206,8 @@ export interface FeedbackSessionsTable {
   /** Migration 003: the consent text version the customer accepted, and when. */
   consent_version?: string | null;
   consented_at?: string | null;
+  /** Migration 009: misses before the purchase was claimed (JSON {failures, locationUnderAttack}), for the fraud check. */
+  verify_evidence?: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -370,6 +372,15 @@ export interface Database {
   platform_settings: PlatformSettingsTable;
   business_billing: BusinessBillingTable;
   statement_periods: StatementPeriodsTable;
+  verify_budget_entries: VerifyBudgetEntriesTable;
+}
+
+/** Migration 010: purchase-verification failure budgets (feedback/verify-budget.ts). */
+export interface VerifyBudgetEntriesTable {
+  id: string;
+  key: string;
+  kind: string; // miss | hit
+  created_at: string;
 }
 
 export type * from './schema-delivery.js';

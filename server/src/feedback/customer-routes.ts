@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { AppContext } from '../http/context.js';
+import { AppError } from '../core/errors.js';
 import { BUSINESS_TYPE_LABELS_SV, type BusinessType } from '../businesses/business-types.js';
 import { getBusinessSettings } from '../settings/business-settings.js';
 import { authenticateSession, createSession, findPublicLocation, type PublicLocation } from './session-service.js';
 import { verifyPurchase } from './verify-service.js';
+import { budgetKeys } from './verify-budget.js';
+import { DbBudgetGuard, RedisBudgetGuard, type VerifyBudgetGuard } from './verify-budget-store.js';
+import { clientIdentity, setDeviceCookie } from './client-identity.js';
 import { submitClaim } from './store-claim-service.js';
 import { assertAcceptsFeedback, finishConversation, submitTurn, describeSession } from './conversation-service.js';
 import { readFeedbackRequest } from './feedback-input.js';
@@ -24,12 +29,31 @@ function sessionToken(req: FastifyRequest): string | undefined {
   return auth?.[1] ?? (typeof header === 'string' ? header : undefined);
 }
 
-function clientHashes(ctx: AppContext, req: FastifyRequest) {
-  const device = req.headers['x-device-id'];
-  return {
-    ipHash: ctx.services.pii.hash('ip', req.ip),
-    deviceHash: typeof device === 'string' && /^[A-Za-z0-9_-]{8,128}$/.test(device) ? ctx.services.pii.hash('device', device) : null,
-  };
+/**
+ * The device and address hashes a new session stores. A client with neither a valid device cookie nor an
+ * X-Device-Id gets a cookie with a fresh id, and that id is its device from now on.
+ */
+function sessionClient(ctx: AppContext, req: FastifyRequest, reply: FastifyReply) {
+  const id = clientIdentity(ctx, req);
+  if (id.newCookieId) setDeviceCookie(ctx, reply, id.newCookieId);
+  return { ipHash: id.ipHash, deviceHash: id.deviceHash ?? (id.newCookieId ? ctx.services.pii.hash('device', id.newCookieId) : null) };
+}
+
+/** Budgets live in Redis when it is configured (shared like the rate limits), otherwise in the database. */
+function budgetGuard(ctx: AppContext, redis: Redis | undefined): VerifyBudgetGuard {
+  const db = new DbBudgetGuard(ctx.db);
+  return redis ? new RedisBudgetGuard(redis, ctx.config.redisKeyPrefix, ctx.db, db, ctx.log) : db;
+}
+
+/** A 429 from the verification budgets says when to come back, in Retry-After as well as in its details. */
+async function withRetryAfter<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const wait = err instanceof AppError ? (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+    if (wait !== undefined) reply.header('retry-after', String(wait));
+    throw err;
+  }
 }
 
 async function locationDto(ctx: AppContext, loc: PublicLocation) {
@@ -49,8 +73,9 @@ async function locationDto(ctx: AppContext, loc: PublicLocation) {
 }
 
 /** The customer app's API: public, no account, rate-limited per IP; each session is guarded by its token. */
-export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+export function customerRoutes(ctx: AppContext, opts: { redis?: Redis } = {}): FastifyPluginAsyncZod {
   const perIp = (max: number) => ({ rateLimit: { max, timeWindow: '1 minute' } });
+  const budget = budgetGuard(ctx, opts.redis);
   return async (app) => {
     app.get('/api/v1/locations/by-qr/:qrToken', { schema: { tags: ['customer'], summary: 'Look up the shop behind a QR code', params: z.object({ qrToken: z.string().max(64) }) }, config: perIp(120) }, async (req) =>
       locationDto(ctx, await findPublicLocation(ctx.db, { qrToken: req.params.qrToken })),
@@ -73,7 +98,7 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         // Consent first: nothing about the customer is stored without it.
         const consent = requireConsent(body.consent);
         const loc = await findPublicLocation(ctx.db, body);
-        const created = await createSession(ctx.db, loc, { channel: body.qrToken ? 'qr' : 'store_code', locale: body.locale, consentVersion: consent.version, ...clientHashes(ctx, req) });
+        const created = await createSession(ctx.db, loc, { channel: body.qrToken ? 'qr' : 'store_code', locale: body.locale, consentVersion: consent.version, ...sessionClient(ctx, req, reply) });
         ctx.metrics.countFeedbackSession(loc.businessId, 'created', 'none');
         return reply.status(201).send({ ...created, location: await locationDto(ctx, loc) });
       },
@@ -87,7 +112,11 @@ export function customerRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       '/api/v1/feedback-sessions/:sessionId/verify',
       { schema: { tags: ['customer'], summary: 'Prove a purchase: amount and time matched against POS transactions', params: ZSessionParams, body: z.object({ amount: z.string().max(32), purchasedAt: z.string().max(64), cardLast4: z.string().max(8).optional() }).strict() }, config: perIp(60) },
-      async (req) => verifyPurchase(ctx, await authenticateSession(ctx.db, req.params.sessionId, sessionToken(req)), req.body),
+      async (req, reply) =>
+        withRetryAfter(reply, async () => {
+          const session = await authenticateSession(ctx.db, req.params.sessionId, sessionToken(req));
+          return verifyPurchase(ctx, session, req.body, { keys: budgetKeys(clientIdentity(ctx, req), session.location_id), budget });
+        }),
     );
 
     app.post(

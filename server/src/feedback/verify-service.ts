@@ -1,11 +1,14 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../http/context.js';
+import type { Database } from '../db/schema.js';
 import { AppError, isUniqueViolation } from '../core/errors.js';
 import { nowIso } from '../core/ids.js';
 import { parseSekAmount } from '../rewards/money.js';
 import { getBusinessSettings } from '../settings/business-settings.js';
 import { parsePurchaseTime } from './purchase-time.js';
 import type { SessionRow } from './session-service.js';
+import type { BudgetDecision, BudgetKey } from './verify-budget.js';
+import type { GuardedAttempt, VerifyBudgetGuard } from './verify-budget-store.js';
 
 export const MAX_VERIFY_ATTEMPTS = 6;
 /**
@@ -29,17 +32,28 @@ function parseInput(input: VerifyInput, now: Date) {
   return { amountMinor, at };
 }
 
-type Candidate = { id: string; amount_minor: number; occurred_at: string; card_last4: string | null; status: string; claimed_by: string | null };
+export type Candidate = { id: string; amount_minor: number; occurred_at: string; card_last4: string | null; status: string; claimed_by: string | null };
+
+/** How verification is guarded for this client: its budget keys and where they are kept. */
+export interface VerifyGuard {
+  keys: BudgetKey[];
+  budget: VerifyBudgetGuard;
+}
 
 /**
  * Matches the customer's amount and time against the POS transactions of the session's location:
- * exactly one completed, unclaimed SEK purchase within the business's tolerances (±2 min, ±0,50 kr by
- * default) and at most maxPurchaseAgeDays old. The claim itself is the unique key on
- * feedback_sessions.transaction_id, so two sessions racing for one purchase cannot both win.
- * Every attempt is counted — also a failing one, so guessing amounts costs attempts — in the same single
- * durable commit as the claim.
+ * a completed, unclaimed SEK purchase within the business's tolerances (±2 min, ±0,50 kr by default) and
+ * at most maxPurchaseAgeDays old. A purchase the POS sent card digits for also needs cardLast4.
+ * The claim itself is the unique key on feedback_sessions.transaction_id, so two sessions racing for one
+ * purchase cannot both win.
+ *
+ * What a guesser must not learn (issue 14): how many purchases match, and whether a purchase exists but is
+ * already claimed — both answer no_matching_purchase, exactly as if nothing matched. The honest customer
+ * whose purchase someone else used reads, in the same answer, how to report it to the shop (store code).
+ * Every attempt is counted per session, and misses also per device, address and location across sessions
+ * (verify-budget.ts), in the same single durable commit as the claim.
  */
-export async function verifyPurchase(ctx: AppContext, session: SessionRow, input: VerifyInput, now = new Date()) {
+export async function verifyPurchase(ctx: AppContext, session: SessionRow, input: VerifyInput, guard: VerifyGuard, now = new Date()) {
   if (session.channel !== 'qr') throw new AppError('session_state', 'Store-code sessions are verified by the shop; submit a claim instead.');
   if (session.status !== 'open') throw new AppError('session_state', 'This session is already verified.');
   let match: Candidate | AppError;
@@ -49,12 +63,21 @@ export async function verifyPurchase(ctx: AppContext, session: SessionRow, input
     if (!(err instanceof AppError)) throw err;
     match = err;
   }
-  const outcome = await countAndClaim(ctx, session, match);
-  if (outcome instanceof AppError) throw outcome;
-  return { verified: true as const, purchase: { amountMinor: outcome.amount_minor, occurredAt: outcome.occurred_at } };
+  const result = await guard.budget.run(guard.keys, (trx, decision) => countAndClaim(trx, session, match, decision), now);
+  if ('blocked' in result) throw tooManyAttempts(result.blocked.retryAfterMs);
+  if (result.value instanceof AppError) throw result.value;
+  return { verified: true as const, purchase: { amountMinor: result.value.amount_minor, occurredAt: result.value.occurred_at } };
 }
 
-/** The one purchase the input identifies, or the AppError that tells the customer why not. */
+function tooManyAttempts(retryAfterMs: number): AppError {
+  const retryAfterSeconds = Math.ceil(retryAfterMs / 1000);
+  return new AppError('too_many_attempts', `Too many attempts to find a purchase from this device or network; try again in ${Math.ceil(retryAfterSeconds / 60)} min.`, { scope: 'client', retryAfterSeconds });
+}
+
+/** The one answer for "nothing usable": no purchase, a claimed one, wrong card digits or a lost race alike. */
+const noMatch = (attemptsLeft: number) => new AppError('no_matching_purchase', undefined, { attemptsLeft });
+
+/** The purchase the input identifies, or the AppError that tells the customer why not. */
 async function findPurchase(ctx: AppContext, session: SessionRow, input: VerifyInput, now: Date): Promise<Candidate | AppError> {
   const { amountMinor, at } = parseInput(input, now);
   const { matching } = await getBusinessSettings(ctx.db, session.business_id);
@@ -75,47 +98,64 @@ async function findPurchase(ctx: AppContext, session: SessionRow, input: VerifyI
     .where('t.currency', '=', 'SEK')
     .limit(50)
     .execute();
-  const byCard = input.cardLast4 ? candidates.filter((c) => c.card_last4 === input.cardLast4) : candidates;
-  const open = byCard.filter((c) => c.status === 'completed' && !c.claimed_by);
-  if (open.length === 0) {
-    if (byCard.some((c) => c.claimed_by)) return new AppError('purchase_already_claimed');
-    return new AppError('no_matching_purchase');
-  }
-  if (open.length > 1) return new AppError('ambiguous_purchase', undefined, { needs: 'cardLast4', candidates: open.length });
-  return open[0]!;
+  return choosePurchase(candidates, input.cardLast4, amountMinor, at.getTime());
 }
 
 /**
- * One transaction: count the attempt, then — if it is within the limit and found one purchase — claim it.
- * The claim runs in a savepoint so that losing a race (unique violation) keeps the counted attempt.
+ * Without card digits only purchases the POS sent none for (cash) can match; with them, only purchases with
+ * those digits. When a card purchase is in range and no digits were given, the digits are asked for — whether
+ * it is claimed or not, and however many there are, so the question reveals neither. Several purchases the
+ * customer cannot tell apart (same digits, or cash) are interchangeable: the closest in amount, then time, is
+ * claimed, and the next such customer gets the other.
  */
-function countAndClaim(ctx: AppContext, session: SessionRow, match: Candidate | AppError): Promise<Candidate | AppError> {
-  return ctx.db.writer.run(async (trx) => {
-    const counted = await trx
+export function choosePurchase(candidates: Candidate[], cardLast4: string | undefined, amountMinor: number, atMs: number): Candidate | AppError {
+  const completed = candidates.filter((c) => c.status === 'completed');
+  const open = completed.filter((c) => (cardLast4 ? c.card_last4 === cardLast4 : !c.card_last4) && !c.claimed_by);
+  if (open.length > 0) {
+    const distance = (c: Candidate) => [Math.abs(c.amount_minor - amountMinor), Math.abs(Date.parse(c.occurred_at) - atMs), c.id] as const;
+    return open.sort((a, b) => {
+      const [da, db] = [distance(a), distance(b)];
+      return da[0] - db[0] || da[1] - db[1] || (da[2] < db[2] ? -1 : 1);
+    })[0]!;
+  }
+  if (!cardLast4 && completed.some((c) => c.card_last4)) return new AppError('card_last4_required', undefined, { needs: 'cardLast4' });
+  return new AppError('no_matching_purchase');
+}
+
+/**
+ * One transaction: count the attempt, then — if it is within the limit and found one purchase — claim it,
+ * recording the misses that came before it (the fraud check reads them). The claim runs in a savepoint so
+ * that losing a race (unique violation) keeps the counted attempt.
+ */
+async function countAndClaim(trx: Transaction<Database>, session: SessionRow, match: Candidate | AppError, decision: BudgetDecision): Promise<GuardedAttempt<Candidate | AppError>> {
+  const counted = await trx
+    .updateTable('feedback_sessions')
+    .set((eb) => ({ verify_attempts: eb('verify_attempts', '+', 1), updated_at: nowIso() }))
+    .where('id', '=', session.id)
+    .returning('verify_attempts')
+    .executeTakeFirstOrThrow();
+  if (counted.verify_attempts > MAX_VERIFY_ATTEMPTS) return { value: new AppError('too_many_attempts', 'Too many verification attempts for this session; start a new one.', { scope: 'session' }), outcome: 'free' };
+  const attemptsLeft = Math.max(0, MAX_VERIFY_ATTEMPTS - counted.verify_attempts);
+  if (match instanceof AppError) {
+    if (match.code === 'no_matching_purchase') return { value: noMatch(attemptsLeft), outcome: 'miss' };
+    if (match.code === 'card_last4_required') return { value: new AppError('card_last4_required', undefined, { needs: 'cardLast4', attemptsLeft }), outcome: 'free' };
+    return { value: match, outcome: 'free' };
+  }
+  const evidence = JSON.stringify({ failures: decision.priorMisses, locationUnderAttack: decision.underAttack });
+  await sql.raw('savepoint verify_claim').execute(trx);
+  try {
+    const res = await trx
       .updateTable('feedback_sessions')
-      .set((eb) => ({ verify_attempts: eb('verify_attempts', '+', 1), updated_at: nowIso() }))
+      .set({ transaction_id: match.id, purchase_amount_minor: match.amount_minor, purchased_at: match.occurred_at, verified_at: nowIso(), status: 'verified', verify_evidence: evidence, updated_at: nowIso() })
       .where('id', '=', session.id)
-      .returning('verify_attempts')
+      .where('status', '=', 'open')
       .executeTakeFirstOrThrow();
-    if (counted.verify_attempts > MAX_VERIFY_ATTEMPTS) return new AppError('too_many_attempts', 'Too many verification attempts for this session; start a new one.');
-    if (match instanceof AppError) {
-      return match.code === 'no_matching_purchase' ? new AppError('no_matching_purchase', undefined, { attemptsLeft: Math.max(0, MAX_VERIFY_ATTEMPTS - counted.verify_attempts) }) : match;
-    }
-    await sql.raw('savepoint verify_claim').execute(trx);
-    try {
-      const res = await trx
-        .updateTable('feedback_sessions')
-        .set({ transaction_id: match.id, purchase_amount_minor: match.amount_minor, purchased_at: match.occurred_at, verified_at: nowIso(), status: 'verified', updated_at: nowIso() })
-        .where('id', '=', session.id)
-        .where('status', '=', 'open')
-        .executeTakeFirstOrThrow();
-      await sql.raw('release savepoint verify_claim').execute(trx);
-      return res.numUpdatedRows === 0n ? new AppError('session_state', 'This session is already verified.') : match;
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      await sql.raw('rollback to savepoint verify_claim').execute(trx);
-      await sql.raw('release savepoint verify_claim').execute(trx);
-      return new AppError('purchase_already_claimed');
-    }
-  });
+    await sql.raw('release savepoint verify_claim').execute(trx);
+    return res.numUpdatedRows === 0n ? { value: new AppError('session_state', 'This session is already verified.'), outcome: 'free' } : { value: match, outcome: 'hit' };
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    await sql.raw('rollback to savepoint verify_claim').execute(trx);
+    await sql.raw('release savepoint verify_claim').execute(trx);
+    return { value: noMatch(attemptsLeft), outcome: 'miss' };
+  }
 }

@@ -16,6 +16,8 @@ import {
   instantClaimSignal,
   nearDuplicateSignal,
   priorFraudSignal,
+  failedVerificationsSignal,
+  bannedDeviceLinkSignal,
   DEFAULT_NEAR_DUPLICATE_THRESHOLD,
   type RiskSignal,
   type RiskSummary,
@@ -123,13 +125,38 @@ async function behaviourSignals(ctx: AppContext, session: SessionRow, now: Date)
       .executeTakeFirstOrThrow();
     signals.push(priorFraudSignal(Number(prior.n)));
   }
+  signals.push(verifyFailuresSignal(session), bannedDeviceLinkSignal(await bannedDevicesAtAddress(ctx, session, now)));
   return signals;
+}
+
+/** The misses recorded when the purchase was claimed (feedback/verify-service.ts); none for older sessions. */
+function verifyFailuresSignal(session: SessionRow): RiskSignal {
+  const evidence = session.verify_evidence ? (JSON.parse(session.verify_evidence) as { failures?: number; locationUnderAttack?: boolean }) : {};
+  return failedVerificationsSignal(evidence.failures ?? 0, evidence.locationUnderAttack === true);
+}
+
+/** Active device bans whose device used this session's address within the last 7 days. */
+async function bannedDevicesAtAddress(ctx: AppContext, session: SessionRow, now: Date): Promise<number> {
+  if (!session.ip_hash) return 0;
+  const row = await ctx.db.kysely
+    .selectFrom('bans as b')
+    .innerJoin('feedback_sessions as s', 's.device_hash', 'b.value_hash')
+    .select((eb) => eb.fn.count<number>('b.id').distinct().as('n'))
+    .where('b.kind', '=', 'device')
+    .where('b.status', '=', 'active')
+    .where((eb) => eb.or([eb('b.expires_at', 'is', null), eb('b.expires_at', '>', now.toISOString())]))
+    .where('s.ip_hash', '=', session.ip_hash)
+    .where('s.id', '!=', session.id)
+    .where('s.created_at', '>=', new Date(now.getTime() - 7 * DAY_MS).toISOString())
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**
  * Risk of one finished session: copied or near-copied text (exact key and MinHash/LSH), gibberish,
  * velocity per device/IP/phone, a claim made seconds after paying by a device seen at other shops,
- * and rejected rewards before. Signals combine by noisy-OR, so one strong signal is enough to hold.
+ * rejected rewards before, failed verifications before the claim, and an address a banned device used.
+ * Signals combine by noisy-OR, so one strong signal is enough to hold.
  */
 export async function assessSessionRisk(ctx: AppContext, session: SessionRow, text: string, now = new Date()): Promise<RiskAssessment> {
   const fingerprints = fingerprintText(text);

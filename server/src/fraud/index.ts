@@ -49,6 +49,8 @@ export {
   instantClaimSignal,
   refundAfterRewardSignal,
   priorFraudSignal,
+  failedVerificationsSignal,
+  bannedDeviceLinkSignal,
   DUPLICATE_FIRST_STRENGTH,
   SHORT_DUPLICATE_MAX_STRENGTH,
   NEAR_DUPLICATE_FLOOR,

@@ -114,7 +114,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(async (customer) => {
     await customer.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 4 } });
     customer.addHook('preHandler', banGuard(ctx));
-    await customer.register(customerRoutes(ctx));
+    await customer.register(customerRoutes(ctx, { redis: opts.redis }));
     await customer.register(voiceStreamRoutes(ctx));
   });
   await app.register(accountRoutes(ctx));

@@ -32,7 +32,7 @@ function receiver() {
 async function feedback(p: ServedPlatform, c: ConnectionSetup, qrToken: string, amountMinor: number) {
   const sale = await ingestSale(p, c, amountMinor, 5);
   const s = await startSession(p, { qrToken });
-  expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt })).status).toBe(200);
+  expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt, cardLast4: sale.last4 })).status).toBe(200);
   const fb = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
   expect(fb.status, fb.text).toBe(200);
   return fb.body as { reward: { status: string } };

@@ -5,7 +5,7 @@ import { startE2EPlatform } from './helpers/platform.js';
 import type { ConnectionSetup } from '../helpers/fixtures.js';
 import { locationQr, RICH_FEEDBACK_SV, squareSetup } from '../helpers/customer.js';
 import { launch, newPhonePage, pageProblems, screenshot } from './helpers/browser.js';
-import { alertText, apiSession, expectStep, fillPurchase, freshSale, throughConsent } from './helpers/customer-flow.js';
+import { alertText, apiSession, expectStep, fillPurchase, freshSale, giveCardDigits, throughConsent } from './helpers/customer-flow.js';
 
 const QUESTION_SV = 'Hur hittade du till oss första gången?';
 
@@ -63,6 +63,9 @@ describe('customer PWA on a phone (390×844), against real webhook-ingested purc
     await fillPurchase(page, sale.amountText, sale.time);
     await screenshot(page, 'customer-3-purchase');
     await page.getByRole('button', { name: 'Hitta mitt köp' }).click();
+    // The POS sent the card's last four digits for this purchase, so the app asks for them.
+    await page.getByLabel('Kortets fyra sista siffror', { exact: true }).waitFor();
+    await giveCardDigits(page, sale.last4);
 
     await expectStep(page, 'feedback');
     expect(await page.getByTestId('step-notice').textContent()).toBe('Köpet är bekräftat!');
@@ -116,7 +119,7 @@ describe('customer PWA on a phone (390×844), against real webhook-ingested purc
     expect(rows.some((r) => r.phone_hash !== null)).toBe(true);
   });
 
-  it('no purchase found, a purchase already claimed and an expired session are explained, with a way on', async () => {
+  it('no purchase found, a purchase someone else used and an expired session are explained, with a way on', async () => {
     const sale = await freshSale(p, c);
     const page = await phone();
     await throughConsent(page, `/f/${qrToken}`);
@@ -128,12 +131,17 @@ describe('customer PWA on a phone (390×844), against real webhook-ingested purc
 
     // Someone else (another session) claims the purchase first.
     const other = await apiSession(p, { qrToken });
-    const v = await other('POST', '/verify', { amount: (sale.amountMinor / 100).toFixed(2), purchasedAt: sale.occurredAt });
+    const v = await other('POST', '/verify', { amount: (sale.amountMinor / 100).toFixed(2), purchasedAt: sale.occurredAt, cardLast4: sale.last4 });
     expect(v.status, v.text).toBe(200);
 
+    // The real customer is answered exactly as for a purchase that does not exist (a guesser must not learn
+    // that it does), and the answer shows the way on: the shop's own check through the store code.
     await fillPurchase(page, sale.amountText, sale.time);
     await page.getByRole('button', { name: 'Hitta mitt köp' }).click();
-    await page.getByText('Det här köpet har redan använts för feedback.', { exact: false }).waitFor();
+    await giveCardDigits(page, sale.last4);
+    await page.getByText('Då kan köpet redan ha använts för feedback', { exact: false }).waitFor();
+    expect(await alertText(page)).toContain('Vi hittade inget köp');
+    expect(await page.getByTestId('report-purchase').getAttribute('href')).toBe('/s');
     await expectStep(page, 'purchase');
     await screenshot(page, 'customer-error-already-claimed');
 

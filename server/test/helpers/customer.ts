@@ -42,15 +42,29 @@ export async function locationQr(p: PlatformHandle, c: ConnectionSetup): Promise
   return { qrToken: res.body.qrToken, storeCode: res.body.storeCode };
 }
 
-/** A Square sale at the connection's location, `minutesAgo` before now, ingested and applied. */
-export async function ingestSale(p: PlatformHandle, c: ConnectionSetup, amountMinor: number, minutesAgo = 5, last4 = '4242'): Promise<{ paymentId: string; occurredAt: string }> {
-  const occurredAt = new Date(Date.now() - minutesAgo * 60_000).toISOString();
+/** The card digits of a test sale unless a test says otherwise (the customer then has to give them). */
+export const TEST_CARD_LAST4 = '4242';
+
+export interface IngestedSale {
+  paymentId: string;
+  occurredAt: string;
+  /** The card's last four digits as the POS sent them; undefined for a cash sale. */
+  last4: string | undefined;
+}
+
+/** A Square sale at the connection's location, `minutesAgo` before now, ingested and applied; last4 null is a cash sale. */
+export async function ingestSale(p: PlatformHandle, c: ConnectionSetup, amountMinor: number, minutesAgo = 5, last4: string | null = TEST_CARD_LAST4): Promise<IngestedSale> {
+  return ingestSaleAt(p, c, amountMinor, new Date(Date.now() - minutesAgo * 60_000).toISOString(), last4);
+}
+
+/** A Square sale at an exact instant (for scripts that must know the receipt times precisely). */
+export async function ingestSaleAt(p: PlatformHandle, c: ConnectionSetup, amountMinor: number, occurredAt: string, last4: string | null = TEST_CARD_LAST4): Promise<IngestedSale> {
   const paymentId = `P${Math.random().toString(36).slice(2, 14)}`;
   const wh = squarePayment(c, { amount: amountMinor, createdAt: occurredAt, paymentId, last4 });
   const res = await p.api('POST', wh.path, wh.body, wh.headers);
   if (res.status !== 200) throw new Error(`ingestSale: ${res.status} ${res.text}`);
   await p.ctx.queue.drain();
-  return { paymentId, occurredAt };
+  return { paymentId, occurredAt, last4: last4 ?? undefined };
 }
 
 export const RICH_FEEDBACK_SV =

@@ -14,7 +14,7 @@ export function signSquare(c: ConnectionSetup, body: string, key = c.signingKey)
   return { path: pathOf(c, 'square'), body, headers: { 'content-type': 'application/json', 'x-square-hmacsha256-signature': hmac(key, c.webhookUrl + body, 'base64') } };
 }
 
-export function squarePayment(c: ConnectionSetup, o: { amount?: number; eventId?: string; paymentId?: string; status?: string; type?: string; createdAt?: string; locationId?: string; merchantId?: string; last4?: string } = {}): SignedWebhook {
+export function squarePayment(c: ConnectionSetup, o: { amount?: number; eventId?: string; paymentId?: string; status?: string; type?: string; createdAt?: string; locationId?: string; merchantId?: string; last4?: string | null } = {}): SignedWebhook {
   const paymentId = o.paymentId ?? randomUUID().replace(/-/g, '').slice(0, 26);
   const createdAt = o.createdAt ?? new Date().toISOString();
   const body = JSON.stringify({
@@ -33,8 +33,8 @@ export function squarePayment(c: ConnectionSetup, o: { amount?: number; eventId?
           amount_money: { amount: o.amount ?? 12350, currency: 'SEK' },
           total_money: { amount: o.amount ?? 12350, currency: 'SEK' },
           status: o.status ?? 'COMPLETED',
-          source_type: 'CARD',
-          card_details: { card: { last_4: o.last4 ?? '4242' } },
+          // last4 null: a cash payment, for which Square sends no card details.
+          ...(o.last4 === null ? { source_type: 'CASH' } : { source_type: 'CARD', card_details: { card: { last_4: o.last4 ?? '4242' } } }),
           location_id: o.locationId ?? c.externalLocationId,
           version: 1,
         },

@@ -64,7 +64,7 @@ describe.skipIf(backendUnavailable)('business dashboard: POS test event and payo
     const { qrToken } = await locationQr(p, c);
     const sale = await ingestSale(p, c, amountMinor, 4);
     const s = await startSession(p, { qrToken });
-    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt })).status).toBe(200);
+    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt, cardLast4: sale.last4 })).status).toBe(200);
     const fb = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     expect(fb.body.reward.amountMinor).toBeGreaterThan(0);
     expect((await s.call('POST', '/payout', { phone })).body.reward.status).toBe('approved');

@@ -28,7 +28,7 @@ describe.skipIf(backendUnavailable)('feedback conversation over HTTP', () => {
     const amountMinor = 10_000 + 250 * amountSeq++;
     const sale = await ingestSale(p, conn, amountMinor, 2);
     const s = await startSession(p, { qrToken: qr }, { locale });
-    const v = await s.call('POST', '/verify', { amount: (amountMinor / 100).toFixed(2), purchasedAt: sale.occurredAt });
+    const v = await s.call('POST', '/verify', { amount: (amountMinor / 100).toFixed(2), purchasedAt: sale.occurredAt, cardLast4: sale.last4 });
     expect(v.status, v.text).toBe(200);
     return s;
   }

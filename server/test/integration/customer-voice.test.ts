@@ -42,7 +42,7 @@ async function verifiedSession(p: TestPlatform, c: ConnectionSetup, qrToken: str
   const amountMinor = 20_000 + 150 * saleSeq++;
   const sale = await ingestSale(p, c, amountMinor, 2);
   const s = await startSession(p, { qrToken });
-  const v = await s.call('POST', '/verify', { amount: String(amountMinor / 100), purchasedAt: sale.occurredAt });
+  const v = await s.call('POST', '/verify', { amount: String(amountMinor / 100), purchasedAt: sale.occurredAt, cardLast4: sale.last4 });
   expect(v.status, v.text).toBe(200);
   return s;
 }
@@ -142,7 +142,7 @@ describe.skipIf(backendUnavailable)('voice feedback over HTTP', () => {
       fake.setBehaviour({ kind: 'ok', text: 'The cinnamon bun was fresh and the queue was short.', duration: 3 });
       const sale = await ingestSale(p, c, 99_900, 2);
       const s = await startSession(p, { qrToken }, { locale: 'en' });
-      expect((await s.call('POST', '/verify', { amount: '999', purchasedAt: sale.occurredAt })).status).toBe(200);
+      expect((await s.call('POST', '/verify', { amount: '999', purchasedAt: sale.occurredAt, cardLast4: sale.last4 })).status).toBe(200);
       const res = await postVoice(p, s, await makeSpeechWav('The cinnamon bun was fresh.', 'en'), { finish: true });
       expect(res.status, res.text).toBe(200);
       expect(res.body.transcript).toEqual({ text: 'The cinnamon bun was fresh and the queue was short.', language: 'en', durationSec: 3 });

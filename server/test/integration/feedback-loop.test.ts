@@ -22,9 +22,9 @@ describe.skipIf(backendUnavailable)('customer feedback loop over HTTP', () => {
   });
 
   it('QR → verify → feedback → follow-up → finish → reward → payout number', async () => {
-    await ingestSale(p, c, 24_500, 3);
+    const sale = await ingestSale(p, c, 24_500, 3);
     const s = await startSession(p, { qrToken });
-    const verify = await s.call('POST', '/verify', { amount: '245,00', purchasedAt: new Date(Date.now() - 3 * 60_000 + 45_000).toISOString() });
+    const verify = await s.call('POST', '/verify', { amount: '245,00', purchasedAt: new Date(Date.now() - 3 * 60_000 + 45_000).toISOString(), cardLast4: sale.last4 });
     expect(verify.status, verify.text).toBe(200);
     expect(verify.body).toMatchObject({ verified: true, purchase: { amountMinor: 24_500 } });
 
@@ -52,15 +52,15 @@ describe.skipIf(backendUnavailable)('customer feedback loop over HTTP', () => {
     expect(stored.phone_enc).not.toContain('+46701234567');
   });
 
-  it('the same purchase cannot be claimed twice', async () => {
-    await ingestSale(p, c, 13_900, 2);
+  it('the same purchase cannot be claimed twice (the second customer is told what "no purchase" would say)', async () => {
+    const sale = await ingestSale(p, c, 13_900, 2);
     const a = await startSession(p, { qrToken });
     const b = await startSession(p, { qrToken });
     const at = new Date(Date.now() - 2 * 60_000).toISOString();
-    expect((await a.call('POST', '/verify', { amount: '139', purchasedAt: at })).status).toBe(200);
-    const second = await b.call('POST', '/verify', { amount: '139', purchasedAt: at });
-    expect(second.status).toBe(409);
-    expect(second.body.error.code).toBe('purchase_already_claimed');
+    expect((await a.call('POST', '/verify', { amount: '139', purchasedAt: at, cardLast4: sale.last4 })).status).toBe(200);
+    const second = await b.call('POST', '/verify', { amount: '139', purchasedAt: at, cardLast4: sale.last4 });
+    expect(second.status).toBe(422);
+    expect(second.body.error.code).toBe('no_matching_purchase');
   });
 
   it('no match is 422 no_matching_purchase; bad amount is 400', async () => {

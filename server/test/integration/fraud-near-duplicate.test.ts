@@ -54,7 +54,7 @@ describe.skipIf(backendUnavailable)(`fraud: near-duplicate feedback (${backend})
   async function reasons(amountMinor: number, text: string): Promise<Reason[]> {
     const sale = await ingestSale(p, c, amountMinor, 5);
     const s = await startSession(p, { qrToken });
-    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt })).status).toBe(200);
+    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt, cardLast4: sale.last4 })).status).toBe(200);
     const fb = await s.call('POST', '/feedback', { text, finish: true });
     expect(fb.status, fb.text).toBe(200);
     const row = await p.ctx.db.kysely.selectFrom('feedback_sessions').select('risk_details').where('id', '=', s.sessionId).executeTakeFirstOrThrow();

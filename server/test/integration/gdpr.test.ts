@@ -9,10 +9,10 @@ describe.skipIf(backendUnavailable)('GDPR access and erasure', () => {
     p = await startTestPlatform();
     const c = await squareSetup(p);
     const { qrToken } = await locationQr(p, c);
-    await ingestSale(p, c, 31_000, 4);
+    const sale = await ingestSale(p, c, 31_000, 4);
     const s = await startSession(p, { qrToken });
     sessionId = s.sessionId;
-    expect((await s.call('POST', '/verify', { amount: '310', purchasedAt: new Date(Date.now() - 4 * 60_000).toISOString() })).status).toBe(200);
+    expect((await s.call('POST', '/verify', { amount: '310', purchasedAt: new Date(Date.now() - 4 * 60_000).toISOString(), cardLast4: sale.last4 })).status).toBe(200);
     const done = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     expect(done.body.status, done.text).toBe('completed');
     expect((await s.call('POST', '/payout', { phone: '0731234567' })).status).toBe(200);

@@ -35,7 +35,7 @@ describe.skipIf(backendUnavailable)('money controls: operator-only billing, ceil
   async function earn(c: ConnectionSetup, qrToken: string, amountMinor: number, phone?: string) {
     const sale = await ingestSale(p, c, amountMinor, 4);
     const s = await startSession(p, { qrToken });
-    const verify = await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt });
+    const verify = await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt, cardLast4: sale.last4 ?? undefined });
     expect(verify.status, verify.text).toBe(200);
     const fb = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     expect(fb.status, fb.text).toBe(200);

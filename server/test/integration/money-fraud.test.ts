@@ -26,7 +26,7 @@ async function shopOn(p: TestPlatform): Promise<Shop> {
 async function submit(p: TestPlatform, shop: Shop, amountMinor: number, text: string) {
   const sale = await ingestSale(p, shop.c, amountMinor, 5);
   const s = await startSession(p, { qrToken: shop.qrToken });
-  const v = await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt });
+  const v = await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt, cardLast4: sale.last4 });
   expect(v.status, v.text).toBe(200);
   const fb = await s.call('POST', '/feedback', { text, finish: true });
   expect(fb.status, fb.text).toBe(200);

@@ -14,6 +14,7 @@ import * as m006 from '../../src/db/migrations/006_accounts.js';
 import * as m007 from '../../src/db/migrations/007_jobs_claim_index.js';
 import * as m008 from '../../src/db/migrations/008_fingerprint_indexes.js';
 import * as m009 from '../../src/db/migrations/009_money_controls.js';
+import { MIGRATIONS } from '../../src/db/migrate.js';
 import { validOrgNumber } from '../helpers/fixtures.js';
 
 /**
@@ -25,7 +26,8 @@ import { validOrgNumber } from '../helpers/fixtures.js';
  */
 
 const BEFORE: Record<string, Migration> = { '001_foundation': m001, '002_feedback_loop': m002, '003_money_consent': m003, '004_outbound_webhooks': m004, '005_pos_reconciliation': m005, '006_accounts': m006, '007_jobs_claim_index': m007, '008_fingerprint_indexes': m008 };
-const ALL: Record<string, Migration> = { ...BEFORE, '009_money_controls': m009 };
+// Every migration the server has: the platform below migrates to the latest, later ones included.
+const ALL: Record<string, Migration> = { ...MIGRATIONS };
 const migrator = (db: Db, set: Record<string, Migration>) => new Migrator({ db: db.kysely, provider: { getMigrations: async () => set } });
 
 const T0 = '2025-01-01T00:00:00.000Z';
@@ -136,11 +138,13 @@ describe.skipIf(backendUnavailable)('migration 009: money controls on existing d
   });
 
   it('down puts the billing keys back into the settings', async () => {
+    expect(ALL['009_money_controls']).toBe(m009);
     await p!.stop();
     p = null;
     const db = openDatabase(target ? { kind: 'postgres', url } : { kind: 'sqlite', file: url });
     try {
-      const res = await migrator(db, ALL).migrateDown();
+      // Down to the state before 009 (later migrations are undone first).
+      const res = await migrator(db, ALL).migrateTo('008_fingerprint_indexes');
       expect(res.error).toBeUndefined();
       const row = await db.kysely.selectFrom('business_settings').select('settings').where('business_id', '=', ids.custom).executeTakeFirstOrThrow();
       expect(JSON.parse(row.settings).rewards).toMatchObject({ commissionBps: 3_000, commissionTiers: [], vatBps: 2_500 });

@@ -33,7 +33,7 @@ describe.skipIf(backendUnavailable)('money: payout batches over HTTP', () => {
   async function earn(shop: { c: ConnectionSetup; qrToken: string }, amountMinor: number, phone = PHONE) {
     const sale = await ingestSale(p, shop.c, amountMinor, 4);
     const s = await startSession(p, { qrToken: shop.qrToken });
-    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt })).status).toBe(200);
+    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt, cardLast4: sale.last4 })).status).toBe(200);
     const fb = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     expect(fb.body.reward.amountMinor).toBeGreaterThan(0);
     const payout = await s.call('POST', '/payout', { phone });
@@ -219,7 +219,7 @@ describe.skipIf(backendUnavailable)('money: payout batches over HTTP', () => {
     const shop = shops[1]!;
     const sale = await ingestSale(p, shop.c, 8_000, 4);
     const s = await startSession(p, { qrToken: shop.qrToken });
-    await s.call('POST', '/verify', { amount: '80', purchasedAt: sale.occurredAt });
+    await s.call('POST', '/verify', { amount: '80', purchasedAt: sale.occurredAt, cardLast4: sale.last4 });
     // 80 kr at most 12 % is at most 9,60 kr: under the 10 kr minimum payout.
     const fb = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     const small = fb.body.reward.amountMinor as number;

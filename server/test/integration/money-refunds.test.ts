@@ -45,7 +45,7 @@ describe.skipIf(backendUnavailable)('money: refund claw-back and statements', ()
   async function earn(amountMinor: number, phone: string | null) {
     const sale = await ingestSale(p, c, amountMinor, 4);
     const s = await startSession(p, { qrToken });
-    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt })).status).toBe(200);
+    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt, cardLast4: sale.last4 })).status).toBe(200);
     const fb = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     const amount = fb.body.reward.amountMinor as number;
     expect(amount).toBeGreaterThan(0);

@@ -44,7 +44,7 @@ describe.skipIf(backendUnavailable)('money: reward computation over HTTP', () =>
   async function earn(s: { c: ConnectionSetup; qrToken: string }, amountMinor: number, o: { typed?: string; phone?: string } = {}) {
     const sale = await ingestSale(p, s.c, amountMinor, 4);
     const session = await startSession(p, { qrToken: s.qrToken });
-    const verify = await session.call('POST', '/verify', { amount: o.typed ?? kr(amountMinor), purchasedAt: sale.occurredAt });
+    const verify = await session.call('POST', '/verify', { amount: o.typed ?? kr(amountMinor), purchasedAt: sale.occurredAt, cardLast4: sale.last4 });
     expect(verify.status, verify.text).toBe(200);
     const fb = await session.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     expect(fb.status, fb.text).toBe(200);
@@ -90,10 +90,10 @@ describe.skipIf(backendUnavailable)('money: reward computation over HTTP', () =>
     const s = await shop();
     const sale = await ingestSale(p, s.c, 31_900, 4);
     const session = await startSession(p, { qrToken: s.qrToken });
-    const res = await session.call('POST', '/verify', { amount: '319,60', purchasedAt: sale.occurredAt });
+    const res = await session.call('POST', '/verify', { amount: '319,60', purchasedAt: sale.occurredAt, cardLast4: sale.last4 });
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('no_matching_purchase');
-    const ok = await session.call('POST', '/verify', { amount: '319,50', purchasedAt: sale.occurredAt });
+    const ok = await session.call('POST', '/verify', { amount: '319,50', purchasedAt: sale.occurredAt, cardLast4: sale.last4 });
     expect(ok.status, ok.text).toBe(200);
     expect(ok.body.purchase.amountMinor).toBe(31_900);
   });

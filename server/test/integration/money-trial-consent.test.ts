@@ -29,7 +29,7 @@ describe.skipIf(backendUnavailable)('consent and trial', () => {
   async function earn(amountMinor: number, phone: string) {
     const sale = await ingestSale(p, c, amountMinor, 4);
     const s = await startSession(p, { qrToken: loc.qrToken });
-    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt })).status).toBe(200);
+    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt, cardLast4: sale.last4 })).status).toBe(200);
     const fb = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     expect(fb.status, fb.text).toBe(200);
     const payout = await s.call('POST', '/payout', { phone });
@@ -82,7 +82,7 @@ describe.skipIf(backendUnavailable)('consent and trial', () => {
     // Feedback still works, but earns nothing, and says why.
     const sale = await ingestSale(p, c, 15_000, 4);
     const s = await startSession(p, { qrToken: loc.qrToken });
-    expect((await s.call('POST', '/verify', { amount: kr(15_000), purchasedAt: sale.occurredAt })).status).toBe(200);
+    expect((await s.call('POST', '/verify', { amount: kr(15_000), purchasedAt: sale.occurredAt, cardLast4: sale.last4 })).status).toBe(200);
     const fb = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     expect(fb.status, fb.text).toBe(200);
     expect(fb.body.qualityScore).toBeGreaterThan(0);

@@ -33,7 +33,7 @@ describe('outbound events from the feedback loop', () => {
     const { qrToken } = await locationQr(p, c);
     const sale = await ingestSale(p, c, 24_500, 4);
     const s = await startSession(p, { qrToken });
-    expect((await s.call('POST', '/verify', { amount: kr(24_500), purchasedAt: sale.occurredAt })).status).toBe(200);
+    expect((await s.call('POST', '/verify', { amount: kr(24_500), purchasedAt: sale.occurredAt, cardLast4: sale.last4 })).status).toBe(200);
     const fb = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     expect(fb.status, fb.text).toBe(200);
     expect((await s.call('POST', '/payout', { phone: '070-765 43 21' })).body.reward.status).toBe('approved');

@@ -108,7 +108,7 @@ describe.skipIf(backendUnavailable)('POS API reconciliation', () => {
     const { qrToken } = await locationQr(p, c);
     const sale = await ingestSale(p, c, 25_000, 4);
     const s = await startSession(p, { qrToken });
-    expect((await s.call('POST', '/verify', { amount: kr(25_000), purchasedAt: sale.occurredAt })).status).toBe(200);
+    expect((await s.call('POST', '/verify', { amount: kr(25_000), purchasedAt: sale.occurredAt, cardLast4: sale.last4 })).status).toBe(200);
     const fb = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     expect(fb.body.reward.amountMinor).toBeGreaterThan(0);
     const reward = await p.ctx.db.kysely.selectFrom('rewards').select(['id', 'status']).where('session_id', '=', s.sessionId).executeTakeFirstOrThrow();

@@ -47,7 +47,7 @@ describeWithAudioTools('voice stream logs at trace level (own SQLite platform, l
     const speech = await makeSpeechWav(SPOKEN);
     const sale = await ingestSale(tp, c, 24_500, 2);
     const s = await startSession(tp, { qrToken });
-    expect((await s.call('POST', '/verify', { amount: '245', purchasedAt: sale.occurredAt })).status).toBe(200);
+    expect((await s.call('POST', '/verify', { amount: '245', purchasedAt: sale.occurredAt, cardLast4: sale.last4 })).status).toBe(200);
 
     // Partials fail (skipped, logged by code), the first final fails (error frame), the retry succeeds.
     fake.setBehaviour({ kind: 'status', status: 500 });

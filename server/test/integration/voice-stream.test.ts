@@ -19,7 +19,7 @@ async function verifiedSession(p: TestPlatform, c: ConnectionSetup, qrToken: str
   const amountMinor = 18_000 + 150 * saleSeq++;
   const sale = await ingestSale(p, c, amountMinor, 2);
   const s = await startSession(p, { qrToken });
-  const v = await s.call('POST', '/verify', { amount: String(amountMinor / 100), purchasedAt: sale.occurredAt });
+  const v = await s.call('POST', '/verify', { amount: String(amountMinor / 100), purchasedAt: sale.occurredAt, cardLast4: sale.last4 });
   expect(v.status, v.text).toBe(200);
   return s;
 }

@@ -50,6 +50,7 @@ export function Journey({ initialBy, initialCode = '' }: { initialBy: By | null;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [needsLast4, setNeedsLast4] = useState(false);
+  const [offerReport, setOfferReport] = useState(false);
 
   const go = (next: StepState) => {
     setError(null);
@@ -97,6 +98,7 @@ export function Journey({ initialBy, initialCode = '' }: { initialBy: By | null;
   const restart = () => {
     setCtx(null);
     setNeedsLast4(false);
+    setOfferReport(false);
     if (initialBy) {
       go({ kind: 'loading' });
       void load(initialBy, false);
@@ -131,7 +133,10 @@ export function Journey({ initialBy, initialCode = '' }: { initialBy: By | null;
         }
       },
       (err) => {
-        if (errorCode(err) === 'ambiguous_purchase') setNeedsLast4(true);
+        // Asked only when the POS sent card digits for a purchase in range; "no purchase" may mean someone
+        // else already used it, so the customer is offered the shop's own check (store code) as a way on.
+        if (errorCode(err) === 'card_last4_required') setNeedsLast4(true);
+        setOfferReport(errorCode(err) === 'no_matching_purchase');
         return false;
       },
     );
@@ -152,7 +157,7 @@ export function Journey({ initialBy, initialCode = '' }: { initialBy: By | null;
     case 'consent':
       return <ConsentStep consent={ctx.consent} error={error} busy={busy} onAccept={() => void acceptConsent(ctx)} />;
     case 'purchase':
-      return <PurchaseStep storeCode={ctx.channel === 'store_code'} needsLast4={needsLast4} error={error} busy={busy} onSubmit={(input) => void submitPurchase(ctx, input)} />;
+      return <PurchaseStep storeCode={ctx.channel === 'store_code'} needsLast4={needsLast4} offerReport={offerReport && error !== null} error={error} busy={busy} onSubmit={(input) => void submitPurchase(ctx, input)} />;
     case 'pending':
       return <PendingStep deadlineAt={step.deadlineAt} onContinue={() => go({ kind: 'feedback' })} />;
     case 'feedback':

@@ -12,11 +12,11 @@ export function stockholmHHMM(iso: string): string {
 let amountSeq = 0;
 
 /** A real signed Square webhook for a sale a minute ago, with an amount no other test uses. */
-export async function freshSale(p: PlatformHandle, c: ConnectionSetup): Promise<{ amountMinor: number; amountText: string; time: string; occurredAt: string }> {
+export async function freshSale(p: PlatformHandle, c: ConnectionSetup): Promise<{ amountMinor: number; amountText: string; time: string; occurredAt: string; last4: string }> {
   const amountMinor = 12_350 + 1_000 * amountSeq++;
   const sale = await ingestSale(p, c, amountMinor, 1);
   const amountText = `${Math.floor(amountMinor / 100)},${String(amountMinor % 100).padStart(2, '0')}`; // Swedish decimal comma
-  return { amountMinor, amountText, time: stockholmHHMM(sale.occurredAt), occurredAt: sale.occurredAt };
+  return { amountMinor, amountText, time: stockholmHHMM(sale.occurredAt), occurredAt: sale.occurredAt, last4: sale.last4! };
 }
 
 /** Waits for a journey step; on timeout the error shows what the phone displayed instead. */
@@ -56,6 +56,13 @@ export async function throughConsent(page: Page, url: string): Promise<void> {
 export async function fillPurchase(page: Page, amount: string, time: string): Promise<void> {
   await page.getByLabel('Belopp (kr)', { exact: true }).fill(amount);
   await page.getByLabel('Tid för köpet', { exact: true }).fill(time);
+}
+
+/** A card purchase: the app asks for the card's last four digits, which the customer reads off the receipt. */
+export async function giveCardDigits(page: Page, last4: string): Promise<void> {
+  expect(await alertText(page)).toContain('Ange de fyra sista siffrorna på kortet');
+  await page.getByLabel('Kortets fyra sista siffror', { exact: true }).fill(last4);
+  await page.getByRole('button', { name: 'Hitta mitt köp' }).click();
 }
 
 export async function alertText(page: Page): Promise<string> {

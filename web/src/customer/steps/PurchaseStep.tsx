@@ -17,9 +17,10 @@ type Problems = Partial<Record<keyof PurchaseInput, string>>;
 
 /**
  * Amount and time of the purchase (defaults: time now). On the QR path the server matches them against
- * the POS; on the store-code path the customer adds a phone number and the shop checks later.
+ * the POS (and asks for the card's last four digits when the POS sent them); on the store-code path the
+ * customer adds a phone number and the shop checks later — also the way on when a QR match finds nothing.
  */
-export function PurchaseStep({ storeCode, needsLast4, error, busy, onSubmit }: { storeCode: boolean; needsLast4: boolean; error: string | null; busy: boolean; onSubmit: (input: PurchaseInput) => void }) {
+export function PurchaseStep({ storeCode, needsLast4, offerReport = false, error, busy, onSubmit }: { storeCode: boolean; needsLast4: boolean; offerReport?: boolean; error: string | null; busy: boolean; onSubmit: (input: PurchaseInput) => void }) {
   const { t } = useTranslation('customer');
   const [amount, setAmount] = useState('');
   const [time, setTime] = useState(stockholmNowHHMM);
@@ -57,6 +58,11 @@ export function PurchaseStep({ storeCode, needsLast4, error, busy, onSubmit }: {
           <Field label={t('purchase.phone')} hint={t('purchase.phoneHint')} error={problems.phone} value={phone} onChange={(e) => setPhone(e.target.value)} type="tel" autoComplete="tel" name="phone" required />
         ) : null}
         {error ? <ErrorMessage testId="error">{error}</ErrorMessage> : null}
+        {offerReport ? (
+          <a className="text-teal-800 underline" href="/s" data-testid="report-purchase">
+            {t('purchase.report')}
+          </a>
+        ) : null}
         <Button type="submit" block busy={busy}>
           {storeCode ? t('purchase.submitStore') : t('purchase.submit')}
         </Button>
