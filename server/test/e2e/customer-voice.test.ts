@@ -6,7 +6,7 @@ import type { ConnectionSetup } from '../helpers/fixtures.js';
 import { locationQr, squareSetup } from '../helpers/customer.js';
 import { DEFAULT_FAKE_TEXT, startFakeTranscriber, type FakeTranscriber } from '../helpers/fake-transcriber.js';
 import { launch, newPhonePage, pageProblems, screenshot } from './helpers/browser.js';
-import { expectStep, fillPurchase, freshSale, throughConsent } from './helpers/customer-flow.js';
+import { expectStep, fillPurchase, freshSale, giveCardDigits, throughConsent } from './helpers/customer-flow.js';
 
 const QUESTION_SV = 'Hur hittade du till oss första gången?';
 
@@ -44,6 +44,7 @@ describe('customer PWA voice feedback (MediaRecorder → WebSocket stream → tr
     await throughConsent(page, `/f/${qrToken}`);
     await fillPurchase(page, sale.amountText, sale.time);
     await page.getByRole('button', { name: 'Hitta mitt köp' }).click();
+    await giveCardDigits(page, sale.last4); // the POS sent the card's digits, so the app asks for them
     await expectStep(page, 'feedback');
 
     expect(await page.getByTestId('voice-notice').textContent()).toBe('Ljudet skrivs om till text och sparas aldrig. Du kan alltid skriva i stället.');

@@ -11,14 +11,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServedPlatform, type ServedPlatform } from '../helpers/served-platform.js';
 import { createBusiness } from '../helpers/fixtures.js';
-import { browser, GOOD_PASSWORD } from '../helpers/accounts.js';
+import { browser, GOOD_PASSWORD, linkToken } from '../helpers/accounts.js';
 
 /** Invites `email` to a new business and returns the token of the link the admin API answers with. */
 async function invitationToken(p: ServedPlatform, email: string): Promise<{ businessId: string; token: string }> {
   const { id } = await createBusiness(p, { name: 'Kafé Lösen' });
   const inv = await p.admin('POST', `/admin/businesses/${id}/invitations`, { email, role: 'owner' });
   expect(inv.status, inv.text).toBe(201);
-  return { businessId: id, token: new URL(inv.body.link).searchParams.get('token')! };
+  return { businessId: id, token: linkToken(inv.body.link) };
 }
 
 /** The server's stdout as parsed JSON log lines (the start-up banner and other plain text skipped). */

@@ -39,7 +39,7 @@ describe('Stripe Connect payouts through the shipped server', () => {
     const { qrToken } = await locationQr(p, c);
     const sale = await ingestSale(p, c, amountMinor, 4);
     const s = await startSession(p, { qrToken });
-    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt })).status).toBe(200);
+    expect((await s.call('POST', '/verify', { amount: kr(amountMinor), purchasedAt: sale.occurredAt, cardLast4: sale.last4 ?? undefined })).status).toBe(200);
     const fb = await s.call('POST', '/feedback', { text: RICH_FEEDBACK_SV, finish: true });
     expect(fb.status, fb.text).toBe(200);
     expect((await s.call('POST', '/payout', { phone: PHONE })).status).toBe(200);

@@ -28,7 +28,7 @@ async function verifiedSession(p: ServedPlatform, c: ConnectionSetup, qrToken: s
   const amountMinor = 21_000 + 150 * saleSeq++;
   const sale = await ingestSale(p, c, amountMinor, 2);
   const s = await startSession(p, { qrToken });
-  const v = await s.call('POST', '/verify', { amount: String(amountMinor / 100), purchasedAt: sale.occurredAt });
+  const v = await s.call('POST', '/verify', { amount: String(amountMinor / 100), purchasedAt: sale.occurredAt, cardLast4: sale.last4 ?? undefined });
   expect(v.status, v.text).toBe(200);
   return s;
 }
