@@ -44,7 +44,7 @@ describe('customer PWA on a phone (390×844), against real webhook-ingested purc
     const page = await phone();
     await page.goto(`/f/${qrToken}`);
     await expectStep(page, 'shop');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Kafé Test');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Kafé Test');
     expect(await page.getAttribute('html', 'lang')).toBe('sv');
     await screenshot(page, 'customer-1-shop');
 
@@ -105,7 +105,7 @@ describe('customer PWA on a phone (390×844), against real webhook-ingested purc
     await page.getByRole('button', { name: 'Spara nummer' }).click();
 
     await expectStep(page, 'thanks');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Tack för din feedback!');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Tack för din feedback!');
     expect(await page.getByTestId('paid').textContent()).toMatch(/\+4670/);
     await screenshot(page, 'customer-8-thanks');
 
@@ -176,7 +176,7 @@ describe('customer PWA on a phone (390×844), against real webhook-ingested purc
     await page.getByRole('button', { name: 'Skicka', exact: true }).click();
 
     await expectStep(page, 'pending');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Väntar på butikens kontroll');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Väntar på butikens kontroll');
     await screenshot(page, 'customer-store-pending');
     await page.getByRole('button', { name: 'Fortsätt' }).click();
     await expectStep(page, 'feedback');
@@ -194,7 +194,7 @@ describe('customer PWA on a phone (390×844), against real webhook-ingested purc
     await page.getByRole('combobox', { name: 'Språk' }).selectOption('en');
     await page.getByRole('button', { name: 'Get started' }).click();
     await expectStep(page, 'consent');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Before we start');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Before we start');
     expect(await page.getByTestId('consent-text').textContent()).toMatch(/Kvittra stores your feedback/);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     await screenshot(page, 'customer-consent-en');
